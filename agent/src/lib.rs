@@ -1,0 +1,1 @@
+//! libjitfleet.so — the JVMTI agent. (Being written.)

@@ -1,0 +1,1 @@
+//! The helper jar, built by javac and embedded in the agent. (Not yet needed.)

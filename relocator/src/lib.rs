@@ -1,0 +1,2 @@
+//! Pure decoders for HotSpot 17 nmethod sections. (Being written.)
+#![forbid(unsafe_code)]

@@ -1,0 +1,1 @@
+//! jitfleet's shared vocabulary and transport. (Being written.)
