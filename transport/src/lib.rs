@@ -7,3 +7,7 @@
 
 pub mod compat;
 pub mod profile;
+pub mod certs;
+pub mod quic;
+pub mod tls;
+pub mod wire;

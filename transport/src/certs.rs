@@ -1,0 +1,1 @@
+//! dev PKI (being written).
