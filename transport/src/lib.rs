@@ -6,6 +6,7 @@
 //! Every type here is plain data that the agent, the server and the `jitfleet` command share.
 
 pub mod compat;
+pub mod doctor;
 pub mod profile;
 pub mod certs;
 pub mod quic;

@@ -140,6 +140,29 @@ pub struct MethodProfile {
     pub code_size: u32,
 }
 
+/// One inlining decision seen in a compilation: at `bci` of `methods[caller]`, the JIT inlined
+/// `methods[callee]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct InlineEdge {
+    pub caller: u32,
+    pub bci: u32,
+    pub callee: u32,
+}
+
+/// One compiled method as JVMTI's CompiledMethodLoad reported it, with its inline tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Compilation {
+    /// `methods[0]` is the compiled (root) method; the others are the methods inlined into it.
+    pub methods: Vec<MethodId>,
+    pub edges: Vec<InlineEdge>,
+    /// 1-3 C1, 4 C2, 0 when the agent could not tell.
+    pub tier: u8,
+    /// Bytes of instructions and stubs.
+    pub code_size: u32,
+    /// Whether the code was unloaded (or replaced) before the profile was taken.
+    pub unloaded: bool,
+}
+
 /// A profile file: one JVM's view of its hottest methods at one moment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileFile {
@@ -154,6 +177,8 @@ pub struct ProfileFile {
     pub pid: u32,
     /// Hottest first.
     pub methods: Vec<MethodProfile>,
+    /// The most recent compilations (bounded), oldest first.
+    pub compilations: Vec<Compilation>,
 }
 
 /// Why a profile file could not be read.
@@ -320,6 +345,7 @@ mod tests {
                 highest_tier: 4,
                 code_size: 30,
             }],
+            compilations: vec![],
         }
     }
 
