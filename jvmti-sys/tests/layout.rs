@@ -2,14 +2,19 @@
 //!
 //! `layout/facts.c` is compiled with the system C compiler against `jvmti.h`/`jvmticmlr.h` and
 //! prints, one `kind name value` line each: the size and alignment of every struct, union,
-//! enum and table, the offset of every field — every slot of `jvmtiInterface_1_` and
-//! `jvmtiEventCallbacks` included —, the value of every constant and the bit of every
-//! capability. `layout/rust_facts.rs` computes the same facts from the Rust definitions.
-//! Both sets must be equal, so a misplaced slot, a wrong constant or a shifted capability bit
-//! fails the test and is named in the message.
+//! enum and table, the offset of every field (every slot of `jvmtiInterface_1_` and
+//! `jvmtiEventCallbacks` included), the value of every constant and the bit of every
+//! capability. `layout/signatures.cpp` (C++, because C cannot take a function type apart)
+//! prints the return type, parameter count, variadicity and each parameter's kind and size
+//! of every function-pointer type and table slot. `layout/rust_facts.rs` and
+//! `layout/rust_signatures.rs` compute the same facts from the Rust definitions. The sets must
+//! be equal, so a misplaced slot, a wrong parameter, a wrong constant or a shifted capability
+//! bit fails the test and is named in the message.
 
 #[path = "layout/rust_facts.rs"]
 mod rust_facts;
+#[path = "layout/rust_signatures.rs"]
+mod rust_signatures;
 
 use std::collections::BTreeMap;
 use std::env;
@@ -57,14 +62,26 @@ fn jdk17_include_dir() -> PathBuf {
     panic!("no JDK 17 jvmti.h (with include/linux) in any of {candidates:?}; set JAVA_HOME to a JDK 17");
 }
 
-/// Compiles and runs `layout/facts.c`, returning its facts.
-fn c_facts() -> BTreeMap<String, i64> {
+/// Compiles `tests/layout/<source>` against the JDK 17 headers with `$<compiler_var>` (or
+/// `default_compiler`), runs it and returns the `key value` facts it prints.
+fn facts_from_program(
+    compiler_var: &str,
+    default_compiler: &str,
+    std: &str,
+    source: &str,
+) -> BTreeMap<String, i64> {
     let include = jdk17_include_dir();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/layout/facts.c");
-    let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jvmti_layout_facts");
-    let cc = env::var("CC").unwrap_or_else(|_| "cc".to_owned());
-    let status = Command::new(&cc)
-        .args(["-std=c11", "-Wall", "-o"])
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/layout")
+        .join(source);
+    let stem = source
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("facts");
+    let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jvmti_layout_{stem}"));
+    let compiler = env::var(compiler_var).unwrap_or_else(|_| default_compiler.to_owned());
+    let status = Command::new(&compiler)
+        .args([std, "-Wall", "-o"])
         .arg(&binary)
         .arg("-I")
         .arg(&include)
@@ -72,10 +89,12 @@ fn c_facts() -> BTreeMap<String, i64> {
         .arg(include.join("linux"))
         .arg(&source)
         .status()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run the compiler `{compiler}` (set {compiler_var}): {e}")
+        });
     assert!(
         status.success(),
-        "`{cc}` failed to compile {} against {}",
+        "`{compiler}` failed to compile {} against {}",
         source.display(),
         include.display()
     );
@@ -102,12 +121,10 @@ fn c_facts() -> BTreeMap<String, i64> {
         .collect()
 }
 
-#[test]
-fn rust_layout_matches_jdk17_headers() {
-    let c = c_facts();
-    let rust = rust_facts::rust_facts();
+/// Fails, naming every difference, unless both sides state exactly the same facts.
+fn assert_same_facts(c: &BTreeMap<String, i64>, rust: &BTreeMap<String, i64>) {
     let mut problems = Vec::new();
-    for (key, c_value) in &c {
+    for (key, c_value) in c {
         match rust.get(key) {
             Some(rust_value) if rust_value == c_value => {}
             Some(rust_value) => {
@@ -121,29 +138,54 @@ fn rust_layout_matches_jdk17_headers() {
     }
     assert!(
         problems.is_empty(),
-        "{} layout differences:\n{}",
+        "{} differences:\n{}",
         problems.len(),
         problems.join("\n")
     );
+}
+
+fn count_with_prefix(facts: &BTreeMap<String, i64>, prefix: &str) -> usize {
+    facts.keys().filter(|key| key.starts_with(prefix)).count()
+}
+
+#[test]
+fn rust_layout_matches_jdk17_headers() {
+    let c = facts_from_program("CC", "cc", "-std=c11", "facts.c");
+    assert_same_facts(&c, &rust_facts::rust_facts());
 
     // Guard against a vacuous pass (e.g. a C program that printed nothing).
-    let slots = c
-        .keys()
-        .filter(|key| key.starts_with("offset jvmtiInterface_1."))
-        .count();
-    assert_eq!(slots, 156, "JDK 17's function table has 156 slots");
-    let callbacks = c
-        .keys()
-        .filter(|key| key.starts_with("offset jvmtiEventCallbacks."))
-        .count();
     assert_eq!(
-        callbacks, 37,
+        count_with_prefix(&c, "offset jvmtiInterface_1."),
+        156,
+        "JDK 17's function table has 156 slots"
+    );
+    assert_eq!(
+        count_with_prefix(&c, "offset jvmtiEventCallbacks."),
+        37,
         "JDK 17's callback table covers events 50..=86"
     );
-    assert_eq!(
-        c.keys().filter(|key| key.starts_with("capbit ")).count(),
-        44
-    );
+    assert_eq!(count_with_prefix(&c, "capbit "), 44);
+}
+
+#[test]
+fn rust_signatures_match_jdk17_headers() {
+    let c = facts_from_program("CXX", "c++", "-std=c++17", "signatures.cpp");
+    assert_same_facts(&c, &rust_signatures::rust_signatures());
+
+    // 148 functions (156 slots less 8 reserved), 37 event slots, 16 heap callback slots.
+    let tables = [
+        ("jvmtiInterface_1.", 148),
+        ("jvmtiEventCallbacks.", 37),
+        ("jvmtiHeapCallbacks.", 16),
+    ];
+    for (table, entries) in tables {
+        let prefix = format!("sig {table}");
+        let checked = c
+            .keys()
+            .filter(|key| key.starts_with(&prefix) && key.ends_with(".variadic"))
+            .count();
+        assert_eq!(checked, entries, "signatures checked in {table}");
+    }
 }
 
 #[test]
