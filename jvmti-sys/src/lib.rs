@@ -11,9 +11,12 @@
 //! environment is obtained at run time through `JavaVM::GetEnv`. Callbacks use
 //! `extern "C"` (JNICALL is empty on Linux, and `SetEventNotificationMode` is variadic).
 //!
-//! The layout of every struct, every function-table slot, every callback slot, every capability
-//! bit and the value of every constant are checked against the real headers by
-//! `tests/layout.rs`, which compiles a C program with the system C compiler.
+//! Checked against the real headers by `tests/layout.rs`: a C program compiled with the
+//! system compiler reports the size/alignment of every type, the offset of every field and
+//! table slot, every constant and every capability bit, and a C++ probe reports the
+//! signature of every function pointer; both must match the Rust definitions exactly.
+//! `examples/smoke_agent.rs` is a minimal agent built on these bindings, run inside a real
+//! JVM by `tests/real_jvm.rs`.
 #![no_std]
 // The C names are kept verbatim so that code can be checked against jvmti.h and the spec.
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
