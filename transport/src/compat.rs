@@ -28,7 +28,11 @@ pub struct CompatKey {
     pub narrow_oop_shift: u32,
     /// `UseCompressedClassPointers`.
     pub compressed_class_pointers: bool,
-    pub narrow_klass_base: u64,
+    /// Whether narrow class pointers decode without a base. The base itself is not part of
+    /// the key: HotSpot 17 maps the class space (with the CDS archive) at an address that
+    /// moves from run to run, so code that embeds it must have it relocated like any other
+    /// VM address (a symbol, resolved in the receiver), not matched.
+    pub narrow_klass_base_is_zero: bool,
     pub narrow_klass_shift: u32,
     /// `ObjectAlignmentInBytes`.
     pub object_alignment: u32,
@@ -72,7 +76,7 @@ impl CompatKey {
             narrow_oop_base,
             narrow_oop_shift,
             compressed_class_pointers,
-            narrow_klass_base,
+            narrow_klass_base_is_zero,
             narrow_klass_shift,
             object_alignment,
             cpu_features,
@@ -103,8 +107,10 @@ impl fmt::Display for CompatKey {
         )?;
         writeln!(
             f,
-            "  compressed classes  {} (base {:#x}, shift {})",
-            self.compressed_class_pointers, self.narrow_klass_base, self.narrow_klass_shift
+            "  compressed classes  {} ({} base, shift {})",
+            self.compressed_class_pointers,
+            if self.narrow_klass_base_is_zero { "zero" } else { "non-zero" },
+            self.narrow_klass_shift
         )?;
         writeln!(f, "  object alignment    {}", self.object_alignment)?;
         writeln!(f, "  cpu features        {}", self.cpu_features)?;
@@ -135,7 +141,7 @@ mod tests {
             narrow_oop_base: 0,
             narrow_oop_shift: 3,
             compressed_class_pointers: true,
-            narrow_klass_base: 0x800000000,
+            narrow_klass_base_is_zero: false,
             narrow_klass_shift: 0,
             object_alignment: 8,
             cpu_features: "avx2".into(),

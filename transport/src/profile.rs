@@ -320,7 +320,7 @@ mod tests {
                 narrow_oop_base: 0,
                 narrow_oop_shift: 3,
                 compressed_class_pointers: true,
-                narrow_klass_base: 0,
+                narrow_klass_base_is_zero: false,
                 narrow_klass_shift: 0,
                 object_alignment: 8,
                 cpu_features: String::new(),

@@ -14,7 +14,7 @@ pub fn compat_key() -> crate::compat::CompatKey {
         narrow_oop_base: 0,
         narrow_oop_shift: 3,
         compressed_class_pointers: true,
-        narrow_klass_base: 0x8_0000_0000,
+        narrow_klass_base_is_zero: false,
         narrow_klass_shift: 0,
         object_alignment: 8,
         cpu_features: "cx8, cmov, avx2".into(),

@@ -1,0 +1,158 @@
+//! The compile log: every method the JIT installed (from JVMTI CompiledMethodLoad), with the
+//! inline tree taken from the inline records, and what was unloaded since.
+//!
+//! Methods are kept as raw `jmethodID`s and named only when a profile is written: naming needs
+//! JVMTI calls that the event callback (on the service thread) should not spend time on.
+
+use jvmti_sys::{jmethodID, jvmtiCMLRKind, jvmtiCompiledMethodLoadInlineRecord, jvmtiCompiledMethodLoadRecordHeader};
+use std::collections::{HashSet, VecDeque};
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// How many compilations the log keeps; older ones are dropped (and counted).
+pub const MAX_COMPILATIONS: usize = 20_000;
+/// Bound on the inline edges kept per compilation: a huge method's tree is cut, not dropped.
+const MAX_EDGES: usize = 4_096;
+
+/// One compilation as recorded from the event, methods still as raw ids.
+#[derive(Clone, Debug)]
+pub struct RawCompilation {
+    /// `methods[0]` is the compiled method.
+    pub methods: Vec<usize>,
+    /// (caller index, bci, callee index) into `methods`.
+    pub edges: Vec<(u32, u32, u32)>,
+    pub code_addr: usize,
+    pub code_size: u32,
+    pub tier: u8,
+    pub unloaded: bool,
+}
+
+#[derive(Default)]
+pub struct CompileLog {
+    entries: Mutex<VecDeque<RawCompilation>>,
+    loads: AtomicU64,
+    unloads: AtomicU64,
+    dropped: AtomicU64,
+}
+
+impl CompileLog {
+    pub fn push(&self, compilation: RawCompilation) {
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_COMPILATIONS {
+            entries.pop_front();
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+        entries.push_back(compilation);
+    }
+
+    /// Marks the code at `code_addr` unloaded (a later compilation may reuse the address, so
+    /// only the newest live entry with that address is marked).
+    pub fn unload(&self, code_addr: usize) {
+        self.unloads.fetch_add(1, Ordering::Relaxed);
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = entries.iter_mut().rev().find(|c| c.code_addr == code_addr && !c.unloaded) {
+            c.unloaded = true;
+        }
+    }
+
+    /// The highest tier `method` was compiled at as a root, if it was.
+    pub fn snapshot_tiers_of(&self, method: usize) -> Option<u8> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.iter().filter(|c| c.methods.first() == Some(&method)).map(|c| c.tier).max()
+    }
+
+    pub fn snapshot(&self) -> Vec<RawCompilation> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
+    }
+
+    /// (loads, unloads, dropped) for the summary line.
+    pub fn stats(&self) -> (u64, u64, u64) {
+        (
+            self.loads.load(Ordering::Relaxed),
+            self.unloads.load(Ordering::Relaxed),
+            self.dropped.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Builds the inline tree of one compilation from the `compile_info` record list.
+///
+/// Each `PCStackInfo` lists the methods active at one pc, innermost first, with the bci in
+/// each; consecutive pairs (outer, inner) are inlining edges at the outer method's bci.
+///
+/// # Safety
+/// `compile_info` must be null or the record list HotSpot passed to CompiledMethodLoad, still
+/// valid (i.e. called from inside the callback).
+pub unsafe fn inline_tree(method: jmethodID, compile_info: *const c_void) -> (Vec<usize>, Vec<(u32, u32, u32)>) {
+    let mut methods = vec![method as usize];
+    let mut edges = Vec::new();
+    let mut seen_edges = HashSet::new();
+    let mut header = compile_info as *const jvmtiCompiledMethodLoadRecordHeader;
+    let mut guard = 0;
+    while !header.is_null() && guard < 64 {
+        guard += 1;
+        // SAFETY: non-null record of the list HotSpot built (caller's contract).
+        let h = unsafe { &*header };
+        if h.kind == jvmtiCMLRKind::JVMTI_CMLR_INLINE_INFO {
+            // SAFETY: the kind says this header starts an inline record.
+            let rec = unsafe { &*(header as *const jvmtiCompiledMethodLoadInlineRecord) };
+            for i in 0..rec.numpcs.max(0) as usize {
+                if rec.pcinfo.is_null() {
+                    break;
+                }
+                // SAFETY: `pcinfo` has `numpcs` entries.
+                let info = unsafe { &*rec.pcinfo.add(i) };
+                let n = info.numstackframes.max(0) as usize;
+                if n < 2 || info.methods.is_null() || info.bcis.is_null() {
+                    continue;
+                }
+                // SAFETY: `methods` and `bcis` have `numstackframes` entries each.
+                let (ms, bcis) = unsafe {
+                    (std::slice::from_raw_parts(info.methods, n), std::slice::from_raw_parts(info.bcis, n))
+                };
+                for depth in (1..n).rev() {
+                    let (outer, inner) = (ms[depth] as usize, ms[depth - 1] as usize);
+                    let bci = bcis[depth].max(0) as u32;
+                    let caller = index_of(&mut methods, outer);
+                    let callee = index_of(&mut methods, inner);
+                    if edges.len() < MAX_EDGES && seen_edges.insert((caller, bci, callee)) {
+                        edges.push((caller, bci, callee));
+                    }
+                }
+            }
+        }
+        header = h.next;
+    }
+    (methods, edges)
+}
+
+fn index_of(methods: &mut Vec<usize>, id: usize) -> u32 {
+    match methods.iter().position(|&m| m == id) {
+        Some(i) => i as u32,
+        None => {
+            methods.push(id);
+            (methods.len() - 1) as u32
+        }
+    }
+}
+
+/// The tier (1-3 C1, 4 C2) of the nmethod whose code starts at `code_addr`, read from the
+/// method's current code (`Method::_code`); `None` when that is no longer this nmethod or a
+/// field is missing from vmStructs.
+pub fn tier_of(shim: &crate::shim::Shim, method: jmethodID, code_addr: u64) -> Option<u8> {
+    let reg = shim.registry();
+    let mem = shim.memory();
+    let method_ptr = crate::shim::method::method_from_jmethod_id(mem, method as usize as u64).ok()?;
+    let nm = mem.read_u64(method_ptr + reg.field_offset("Method::_code")?, "Method::_code").ok()?;
+    if nm == 0 {
+        return None;
+    }
+    let code_begin = mem.read_u64(nm + reg.field_offset("CodeBlob::_code_begin")?, "CodeBlob::_code_begin").ok()?;
+    if code_begin != code_addr {
+        return None;
+    }
+    let level = mem.read_u32(nm + reg.field_offset("nmethod::_comp_level")?, "nmethod::_comp_level").ok()?;
+    u8::try_from(level).ok().filter(|l| (1..=4).contains(l))
+}

@@ -1,0 +1,274 @@
+//! The agent's configuration: `JITFLEET_*` environment variables, overridden by the agent
+//! option string (`-agentpath:libjitfleet.so=key=value,key=value`).
+//!
+//! One grammar, one table of keys (also README.md's configuration table): every key `k` is
+//! read from the environment as `JITFLEET_<K>` and from the options as `k`. An unknown key or a
+//! bad value is an error naming it; the agent then disables itself and the JVM runs as without it.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What the agent does in this JVM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Loaded but inert: no capabilities, no events.
+    Off,
+    /// Observe compilations, classes and profiles; write profiles if asked. Changes nothing.
+    Observe,
+    /// Report whether this JVM can take part (compat key, features) and do nothing else; used
+    /// by `jitfleet doctor`.
+    Doctor,
+}
+
+impl Mode {
+    fn parse(value: &str) -> Option<Mode> {
+        match value {
+            "off" => Some(Mode::Off),
+            "observe" => Some(Mode::Observe),
+            "doctor" => Some(Mode::Doctor),
+            _ => None,
+        }
+    }
+}
+
+/// Log verbosity, lowest to highest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    fn parse(value: &str) -> Option<LogLevel> {
+        match value {
+            "error" => Some(LogLevel::Error),
+            "warn" => Some(LogLevel::Warn),
+            "info" => Some(LogLevel::Info),
+            "debug" => Some(LogLevel::Debug),
+            "trace" => Some(LogLevel::Trace),
+            _ => None,
+        }
+    }
+}
+
+/// The whole configuration, with defaults for everything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    pub mode: Mode,
+    pub log: LogLevel,
+    /// Log to this file (appending) instead of standard error.
+    pub log_file: Option<PathBuf>,
+    /// Where to write profiles; `%p` becomes the pid, `%a` the application name. None: don't.
+    pub profile_out: Option<String>,
+    /// How often to rewrite the profile while running; zero writes only at exit.
+    pub profile_interval: Duration,
+    /// How many of the hottest methods a profile keeps.
+    pub profile_top: usize,
+    /// The application's name: fleets are per application.
+    pub app: String,
+    /// Where `doctor` mode writes its report (JSON).
+    pub doctor_out: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            mode: Mode::Observe,
+            log: LogLevel::Warn,
+            log_file: None,
+            profile_out: None,
+            profile_interval: Duration::from_secs(60),
+            profile_top: 2000,
+            app: "app".to_string(),
+            doctor_out: None,
+        }
+    }
+}
+
+/// A configuration error, naming the key, where it came from and what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub key: String,
+    pub source: Source,
+    pub problem: String,
+}
+
+/// Where a setting came from, so that an error points at the right place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Environment,
+    AgentOptions,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.source {
+            Source::Environment => write!(
+                f,
+                "environment variable JITFLEET_{}: {}",
+                self.key.to_ascii_uppercase(),
+                self.problem
+            ),
+            Source::AgentOptions => write!(f, "agent option '{}': {}", self.key, self.problem),
+        }
+    }
+}
+
+/// Every key, its meaning and its default: the single source for `--help`-like output and
+/// README.md's table.
+pub const KEYS: &[(&str, &str, &str)] = &[
+    ("mode", "off | observe | doctor", "observe"),
+    ("log", "error | warn | info | debug | trace", "warn"),
+    ("log_file", "append log lines to this file instead of stderr", "stderr"),
+    ("profile_out", "write profiles here (%p = pid, %a = app)", "not written"),
+    ("profile_interval", "seconds between profile writes; 0 = only at exit", "60"),
+    ("profile_top", "how many of the hottest methods a profile keeps (1..=1000000)", "2000"),
+    ("app", "application name ([A-Za-z0-9._-], 1..=64 chars)", "app"),
+    ("doctor_out", "doctor mode: write the JSON report here", "stdout"),
+];
+
+impl Config {
+    /// Builds the configuration from `env` (name, value pairs, typically `std::env::vars()`)
+    /// and the agent option string. Options win over the environment.
+    pub fn load<I>(env: I, options: Option<&str>) -> Result<Config, ConfigError>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        let mut config = Config::default();
+        let mut env: Vec<(String, String)> = env
+            .into_iter()
+            .filter_map(|(k, v)| k.strip_prefix("JITFLEET_").map(|k| (k.to_ascii_lowercase(), v)))
+            .collect();
+        env.sort();
+        for (key, value) in env {
+            config.set(&key, &value, Source::Environment)?;
+        }
+        for item in options.unwrap_or("").split(',').filter(|s| !s.trim().is_empty()) {
+            let (key, value) = item.split_once('=').ok_or_else(|| ConfigError {
+                key: item.trim().to_string(),
+                source: Source::AgentOptions,
+                problem: "expected key=value".to_string(),
+            })?;
+            config.set(key.trim(), value.trim(), Source::AgentOptions)?;
+        }
+        Ok(config)
+    }
+
+    fn set(&mut self, key: &str, value: &str, source: Source) -> Result<(), ConfigError> {
+        let err = |problem: String| ConfigError { key: key.to_string(), source, problem };
+        match key {
+            "mode" => {
+                self.mode = Mode::parse(value).ok_or_else(|| {
+                    err(format!("unknown mode '{value}' (expected off, observe or doctor)"))
+                })?
+            }
+            "log" => {
+                self.log = LogLevel::parse(value).ok_or_else(|| {
+                    err(format!(
+                        "unknown level '{value}' (expected error, warn, info, debug or trace)"
+                    ))
+                })?
+            }
+            "log_file" => self.log_file = Some(non_empty_path(value).map_err(err)?),
+            "profile_out" => {
+                non_empty_path(value).map_err(err)?;
+                self.profile_out = Some(value.to_string());
+            }
+            "profile_interval" => {
+                let secs = parse_bounded(value, 0, 86_400).map_err(err)?;
+                self.profile_interval = Duration::from_secs(secs);
+            }
+            "profile_top" => self.profile_top = parse_bounded(value, 1, 1_000_000).map_err(err)? as usize,
+            "app" => {
+                let ok = !value.is_empty()
+                    && value.len() <= 64
+                    && value.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+                if !ok {
+                    return Err(err(format!(
+                        "'{value}' is not an application name (1 to 64 of A-Z a-z 0-9 . _ -)"
+                    )));
+                }
+                self.app = value.to_string();
+            }
+            "doctor_out" => self.doctor_out = Some(non_empty_path(value).map_err(err)?),
+            _ => {
+                let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
+                return Err(err(format!("unknown key (known: {})", known.join(", "))));
+            }
+        }
+        Ok(())
+    }
+
+    /// The profile path with `%p` and `%a` expanded.
+    pub fn profile_path(&self, pid: u32) -> Option<PathBuf> {
+        self.profile_out.as_ref().map(|p| {
+            PathBuf::from(p.replace("%p", &pid.to_string()).replace("%a", &self.app))
+        })
+    }
+}
+
+fn non_empty_path(value: &str) -> Result<PathBuf, String> {
+    if value.is_empty() {
+        Err("empty path".to_string())
+    } else {
+        Ok(PathBuf::from(value))
+    }
+}
+
+fn parse_bounded(value: &str, min: u64, max: u64) -> Result<u64, String> {
+    match value.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("'{value}' is not a whole number from {min} to {max}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_without_any_setting() {
+        assert_eq!(Config::load(env(&[("PATH", "/bin")]), None).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn options_override_the_environment() {
+        let c = Config::load(
+            env(&[("JITFLEET_MODE", "off"), ("JITFLEET_APP", "shop")]),
+            Some("mode=observe,profile_top=10"),
+        )
+        .unwrap();
+        assert_eq!(c.mode, Mode::Observe);
+        assert_eq!(c.app, "shop");
+        assert_eq!(c.profile_top, 10);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_named() {
+        let e = Config::load(env(&[("JITFLEET_MOED", "off")]), None).unwrap_err();
+        assert_eq!(e.key, "moed");
+        assert!(e.to_string().starts_with("environment variable JITFLEET_MOED: unknown key"));
+        let e = Config::load(env(&[]), Some("mode=fast")).unwrap_err();
+        assert_eq!(e.to_string(), "agent option 'mode': unknown mode 'fast' (expected off, observe or doctor)");
+        let e = Config::load(env(&[]), Some("profile_top=0")).unwrap_err();
+        assert!(e.to_string().contains("from 1 to 1000000"), "{e}");
+        let e = Config::load(env(&[]), Some("app=a b")).unwrap_err();
+        assert_eq!(e.key, "app");
+        let e = Config::load(env(&[]), Some("verbose")).unwrap_err();
+        assert!(e.to_string().contains("expected key=value"));
+    }
+
+    #[test]
+    fn profile_path_expands_pid_and_app() {
+        let c = Config::load(env(&[]), Some("profile_out=/tmp/%a-%p.jfprof,app=svc")).unwrap();
+        assert_eq!(c.profile_path(42).unwrap(), PathBuf::from("/tmp/svc-42.jfprof"));
+    }
+}
