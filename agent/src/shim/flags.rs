@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::bytes::{i32_at, u64_at};
 use super::error::ShimError;
 use super::layout::FlagsLayout;
-use super::native::VmMemory;
+use super::native::{PageCache, VmMemory};
 
 /// Upper bound on the flag count (17 has ~1,300 in a product build).
 const MAX_FLAGS: u64 = 10_000;
@@ -89,6 +89,9 @@ pub fn read_all_flags(mem: &VmMemory, layout: &FlagsLayout) -> Result<HashMap<St
     VmMemory::check_pointer(array, 8, table_len, "JVMFlag table")?;
     let table = mem.read(array, table_len, "JVMFlag table")?;
     let mut out = HashMap::with_capacity(count as usize);
+    // Names are in .rodata and values in .data/.bss, densely packed: read them page-wise. A value
+    // that changes between page copy and use is no worse than one read a moment earlier.
+    let mut pages = PageCache::new(mem);
     for i in 0..count as usize {
         let base = i * layout.flag_size as usize;
         let (Some(name_ptr), Some(addr), Some(ty)) = (
@@ -101,7 +104,7 @@ pub fn read_all_flags(mem: &VmMemory, layout: &FlagsLayout) -> Result<HashMap<St
         if name_ptr == 0 || addr == 0 {
             continue; // the table ends with an all-NULL sentinel entry
         }
-        let Ok(name) = mem.read_c_string(name_ptr, 256, "JVMFlag::_name") else { continue };
+        let Ok(Some(name)) = pages.string(name_ptr, 256, "JVMFlag::_name") else { continue };
         // bool is 1 byte, int/uint 4 and the rest 8: read exactly the flag's width so we never
         // step past the end of a static variable into an unmapped page.
         let width = match ty {
@@ -109,7 +112,7 @@ pub fn read_all_flags(mem: &VmMemory, layout: &FlagsLayout) -> Result<HashMap<St
             1 | 2 => 4,
             _ => 8,
         };
-        let Ok(bytes) = mem.read(addr, width, "JVMFlag value") else { continue };
+        let Ok(bytes) = pages.read(addr, width, "JVMFlag value") else { continue };
         let mut raw = [0u8; 8];
         raw[..width].copy_from_slice(&bytes);
         let value = match decode_flag_value(ty, u64::from_ne_bytes(raw)) {

@@ -120,7 +120,9 @@ impl Shim {
         &self.layout
     }
 
-    /// A VM flag's value as read at start-up.
+    /// A VM flag's value as read when the shim was loaded (at `Agent_OnLoad`: after argument
+    /// parsing and `Arguments::apply_ergo`, so GC choice and profile widths are final, but before
+    /// CPU-dependent flags are set — use [`Shim::vm_facts`] for those).
     pub fn flag(&self, name: &str) -> Option<&FlagValue> {
         self.flags.get(name)
     }
@@ -139,10 +141,15 @@ impl Shim {
         method::read_method(&self.mem, m, self.layout.counters.as_ref(), self.layout.method_data.as_ref(), method)
     }
 
-    /// The facts the compat key is built from.
+    /// The facts the compat key is built from. Call it at VMInit or later: the CPU features,
+    /// `UseAVX`/`UseSSE` and the heap encoding are only settled during VM initialisation, after
+    /// `Agent_OnLoad` (at OnLoad 17 still shows `UseSSE=99`, `UseAVX=3`, features 0). The flags
+    /// are therefore re-read on every call.
     pub fn vm_facts(&self) -> Result<VmFacts, ShimError> {
         let l = self.layout.vm_facts.as_ref().ok_or(ShimError::FeatureOff { feature: "vm_facts", missing: "see start-up log" })?;
-        vm_facts::read_vm_facts(&self.mem, l, &self.flags)
+        let fl = self.layout.flags.as_ref().ok_or(ShimError::FeatureOff { feature: "vm_flags", missing: "see start-up log" })?;
+        let flags = flags::read_all_flags(&self.mem, fl)?;
+        vm_facts::read_vm_facts(&self.mem, l, &flags)
     }
 
     /// The VM memory reader, for other modules that copy VM memory (capture).

@@ -6,6 +6,7 @@
 //! instead of raising `SIGSEGV`, so a stale or garbage pointer costs us an error value, never the
 //! host JVM. Everything above this module works on owned copies.
 
+use std::collections::HashMap;
 use std::ffi::{CStr, CString};
 
 use super::error::ShimError;
@@ -102,7 +103,6 @@ impl VmMemory {
     /// page so that a string ending just before an unmapped page is still found.
     pub fn read_c_string(&self, addr: u64, max_len: usize, what: &'static str) -> Result<String, ShimError> {
         Self::check_pointer(addr, 1, 1, what)?;
-        const PAGE: u64 = 4096;
         let mut out = Vec::new();
         let mut cursor = addr;
         while out.len() < max_len {
@@ -121,6 +121,67 @@ impl VmMemory {
             cursor += got as u64;
         }
         Err(ShimError::StringTooLong { what, addr, limit: max_len })
+    }
+}
+
+const PAGE: u64 = 4096;
+
+/// Copies of whole pages, so that thousands of small neighbouring reads (the names the vmStructs
+/// tables point to, in libjvm's `.rodata`; the flag variables in its `.data`/`.bss`) cost a few
+/// hundred copies instead of one each. Only for memory that does not change while we read it.
+pub struct PageCache<'m> {
+    mem: &'m VmMemory,
+    pages: HashMap<u64, Option<Vec<u8>>>,
+}
+
+impl<'m> PageCache<'m> {
+    pub fn new(mem: &'m VmMemory) -> Self {
+        Self { mem, pages: HashMap::new() }
+    }
+
+    /// Copies `len` bytes at `addr` from the cached page(s), or directly if a page is unreadable.
+    pub fn read(&mut self, addr: u64, len: usize, what: &'static str) -> Result<Vec<u8>, ShimError> {
+        VmMemory::check_pointer(addr, 1, len, what)?;
+        let mut out = Vec::with_capacity(len);
+        let mut cursor = addr;
+        while out.len() < len {
+            let base = cursor - cursor % PAGE;
+            let Some(page) = self.page(base) else { return self.mem.read(addr, len, what) };
+            let from = (cursor - base) as usize;
+            let take = (len - out.len()).min(page.len() - from);
+            out.extend_from_slice(&page[from..from + take]);
+            cursor += take as u64;
+        }
+        Ok(out)
+    }
+
+    fn page(&mut self, page: u64) -> Option<&[u8]> {
+        let mem = self.mem;
+        self.pages.entry(page).or_insert_with(|| mem.read(page, PAGE as usize, "page").ok()).as_deref()
+    }
+
+    /// Reads an optional C string: NULL gives `None`. Falls back to a direct read if the page
+    /// cannot be copied whole (e.g. the string sits at the end of the last mapped page).
+    pub fn string(&mut self, ptr: u64, max_len: usize, what: &'static str) -> Result<Option<String>, ShimError> {
+        if ptr == 0 {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        let mut cursor = ptr;
+        while out.len() < max_len {
+            let base = cursor - cursor % PAGE;
+            let Some(page) = self.page(base) else {
+                return self.mem.read_c_string(ptr, max_len, what).map(Some);
+            };
+            let tail = &page[(cursor - base) as usize..];
+            if let Some(nul) = tail.iter().position(|&b| b == 0) {
+                out.extend_from_slice(&tail[..nul]);
+                return Ok(Some(String::from_utf8_lossy(&out).into_owned()));
+            }
+            out.extend_from_slice(tail);
+            cursor = base + PAGE;
+        }
+        Err(ShimError::StringTooLong { what, addr: ptr, limit: max_len })
     }
 }
 

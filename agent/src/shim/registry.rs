@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::bytes::{i32_at, u32_at, u64_at};
 use super::error::ShimError;
-use super::native::{lookup_symbol, VmMemory};
+use super::native::{lookup_symbol, PageCache, VmMemory};
 
 /// Longest table we are willing to walk (17 has ~3,000 struct entries, ~1,000 types).
 const MAX_ENTRIES: usize = 50_000;
@@ -108,12 +108,37 @@ fn read_stride(mem: &VmMemory, name: &'static str) -> Result<u64, ShimError> {
     Ok(stride)
 }
 
-/// Reads an optional C string: NULL gives `None`.
-fn read_opt_string(mem: &VmMemory, ptr: u64, what: &'static str) -> Result<Option<String>, ShimError> {
-    if ptr == 0 {
-        return Ok(None);
+/// Entries copied in batches; the table's end is found by its NULL-name entry, so a batch may
+/// run past it — if that over-read fails we fall back to one entry at a time.
+struct EntryReader<'m> {
+    mem: &'m VmMemory,
+    base: u64,
+    stride: u64,
+    batch_start: usize,
+    batch: Vec<u8>,
+}
+
+const ENTRY_BATCH: usize = 128;
+
+impl<'m> EntryReader<'m> {
+    fn new(mem: &'m VmMemory, base: u64, stride: u64) -> Self {
+        Self { mem, base, stride, batch_start: 0, batch: Vec::new() }
     }
-    mem.read_c_string(ptr, MAX_NAME_LEN, what).map(Some)
+
+    fn entry(&mut self, i: usize, what: &'static str) -> Result<Vec<u8>, ShimError> {
+        let stride = self.stride as usize;
+        let in_batch = i >= self.batch_start && (i - self.batch_start + 1) * stride <= self.batch.len();
+        if !in_batch {
+            let addr = self.base + i as u64 * self.stride;
+            self.batch_start = i;
+            self.batch = match self.mem.read(addr, ENTRY_BATCH * stride, what) {
+                Ok(b) => b,
+                Err(_) => self.mem.read(addr, stride, what)?,
+            };
+        }
+        let off = (i - self.batch_start) * stride;
+        Ok(self.batch[off..off + stride].to_vec())
+    }
 }
 
 fn walk_structs(mem: &VmMemory, reg: &mut VmRegistry) -> Result<(), ShimError> {
@@ -126,19 +151,21 @@ fn walk_structs(mem: &VmMemory, reg: &mut VmRegistry) -> Result<(), ShimError> {
     let offset = off("gHotSpotVMStructEntryOffsetOffset")?;
     let address = off("gHotSpotVMStructEntryAddressOffset")?;
     let base = exported_pointer(mem, "gHotSpotVMStructs")?;
+    let mut entries = EntryReader::new(mem, base, stride);
+    let mut names = PageCache::new(mem);
     for i in 0..MAX_ENTRIES {
-        let entry = mem.read(base + i as u64 * stride, stride as usize, "VMStructEntry")?;
+        let entry = entries.entry(i, "VMStructEntry")?;
         let bad = |what| ShimError::ImplausibleSize { what, size: stride, limit: stride };
         let tn = u64_at(&entry, type_name).ok_or_else(|| bad("VMStructEntry.typeName"))?;
         let fname = u64_at(&entry, field_name).ok_or_else(|| bad("VMStructEntry.fieldName"))?;
         if tn == 0 {
             return Ok(()); // end marker
         }
-        let Some(tname) = read_opt_string(mem, tn, "VMStructEntry.typeName")? else { continue };
-        let Some(fname) = read_opt_string(mem, fname, "VMStructEntry.fieldName")? else { continue };
+        let Some(tname) = names.string(tn, MAX_NAME_LEN, "VMStructEntry.typeName")? else { continue };
+        let Some(fname) = names.string(fname, MAX_NAME_LEN, "VMStructEntry.fieldName")? else { continue };
         let ts = u64_at(&entry, type_string).ok_or_else(|| bad("VMStructEntry.typeString"))?;
         let field = FieldEntry {
-            type_string: read_opt_string(mem, ts, "VMStructEntry.typeString")?,
+            type_string: names.string(ts, MAX_NAME_LEN, "VMStructEntry.typeString")?,
             is_static: i32_at(&entry, is_static).ok_or_else(|| bad("VMStructEntry.isStatic"))? != 0,
             offset: u64_at(&entry, offset).ok_or_else(|| bad("VMStructEntry.offset"))?,
             address: u64_at(&entry, address).ok_or_else(|| bad("VMStructEntry.address"))?,
@@ -158,17 +185,19 @@ fn walk_types(mem: &VmMemory, reg: &mut VmRegistry) -> Result<(), ShimError> {
     let is_unsigned = off("gHotSpotVMTypeEntryIsUnsignedOffset")?;
     let size = off("gHotSpotVMTypeEntrySizeOffset")?;
     let base = exported_pointer(mem, "gHotSpotVMTypes")?;
+    let mut entries = EntryReader::new(mem, base, stride);
+    let mut names = PageCache::new(mem);
     for i in 0..MAX_ENTRIES {
-        let entry = mem.read(base + i as u64 * stride, stride as usize, "VMTypeEntry")?;
+        let entry = entries.entry(i, "VMTypeEntry")?;
         let bad = |what| ShimError::ImplausibleSize { what, size: stride, limit: stride };
         let tn = u64_at(&entry, type_name).ok_or_else(|| bad("VMTypeEntry.typeName"))?;
         if tn == 0 {
             return Ok(());
         }
-        let name = mem.read_c_string(tn, MAX_NAME_LEN, "VMTypeEntry.typeName")?;
+        let Some(name) = names.string(tn, MAX_NAME_LEN, "VMTypeEntry.typeName")? else { continue };
         let sc = u64_at(&entry, superclass).ok_or_else(|| bad("VMTypeEntry.superclassName"))?;
         let t = TypeEntry {
-            superclass: read_opt_string(mem, sc, "VMTypeEntry.superclassName")?,
+            superclass: names.string(sc, MAX_NAME_LEN, "VMTypeEntry.superclassName")?,
             is_oop_type: i32_at(&entry, is_oop).ok_or_else(|| bad("VMTypeEntry.isOopType"))? != 0,
             is_integer_type: i32_at(&entry, is_int).ok_or_else(|| bad("VMTypeEntry.isIntegerType"))? != 0,
             is_unsigned: i32_at(&entry, is_unsigned).ok_or_else(|| bad("VMTypeEntry.isUnsigned"))? != 0,
@@ -212,14 +241,16 @@ fn walk_constants(mem: &VmMemory, table: ConstantTable) -> Result<HashMap<String
     let value_off = offset_usize(exported_u64(mem, table.value_offset)?, stride, table.value_offset)?;
     let base = exported_pointer(mem, table.array)?;
     let mut out = HashMap::new();
+    let mut entries = EntryReader::new(mem, base, stride);
+    let mut names = PageCache::new(mem);
     for i in 0..MAX_ENTRIES {
-        let entry = mem.read(base + i as u64 * stride, stride as usize, table.array)?;
+        let entry = entries.entry(i, table.array)?;
         let bad = || ShimError::ImplausibleSize { what: table.array, size: stride, limit: stride };
         let np = u64_at(&entry, name_off).ok_or_else(bad)?;
         if np == 0 {
             return Ok(out);
         }
-        let name = mem.read_c_string(np, MAX_NAME_LEN, table.array)?;
+        let Some(name) = names.string(np, MAX_NAME_LEN, table.array)? else { continue };
         let value = if table.is_long {
             u64_at(&entry, value_off).ok_or_else(bad)? as i64
         } else {

@@ -74,7 +74,8 @@ unsafe fn dump_matching(shim: &Shim, jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, fil
         let mut sig: *mut c_char = std::ptr::null_mut();
         let ok = jvmti_call!(jvmti, GetClassSignature, class, &mut sig, std::ptr::null_mut()) == jvmtiError::JVMTI_ERROR_NONE;
         let sig = if ok { take_string(jvmti, sig) } else { String::new() };
-        if ok && sig.contains(filter) {
+        // Array classes have no methods of their own.
+        if ok && !sig.starts_with('[') && sig.contains(filter) {
             dump_class(shim, jvmti, class, &sig, &mut out);
         }
         // The class local ref was held while its methods were read; release it now.
