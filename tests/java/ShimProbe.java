@@ -10,6 +10,8 @@
  *       ({@code i % 10 != 0} jumps over the rare block);</li>
  *   <li>{@code callArea}: one virtual call site fed {@code Square} and {@code Circle} receivers
  *       3:1;</li>
+ *   <li>{@code callStatic}: an invokestatic whose argument is a String or null 1:1 (argument
+ *       and return types are profiled with {@code -XX:TypeProfileLevel=222});</li>
  *   <li>{@code loop}: one call with N back-edges.</li>
  * </ul>
  */
@@ -49,6 +51,14 @@ public class ShimProbe {
         return a.legs(); // invokevirtual, receivers Dog:Bird = 3:1
     }
 
+    static Object identity(Object o) {
+        return o;
+    }
+
+    static int callStatic(Object o) {
+        return identity(o) == null ? 0 : 1; // invokestatic with an Object argument and result
+    }
+
     static int loop(int n) {
         int acc = 0;
         for (int i = 0; i < n; i++) {
@@ -66,6 +76,7 @@ public class ShimProbe {
             sink += branch9010(i);
             sink += callArea(shapes[i & 3]);
             sink += callLegs(animals[i & 3]);
+            sink += callStatic((i & 1) == 0 ? "s" : null);
         }
         sink += loop(n);
         System.out.println("ShimProbe done " + n + " " + sink);

@@ -15,20 +15,40 @@
 //!   `_invocation_counter` counts method entries and `_backedge_counter` taken loop back-edges
 //!   while the method runs in the **interpreter without a MethodData** (tier 0 before profiling
 //!   starts) and in **C1 tier 2** code (limited profile). With `-XX:-TieredCompilation` they
-//!   count interpreter entries until the MethodData is created.
-//! * `MethodData` (the MDO, created when the policy decides to profile: tier 3 compilation, or
-//!   in the interpreter once a method gets warm — always in the interpreter with
-//!   `-XX:-TieredCompilation`): its own `_invocation_counter`/`_backedge_counter` count entries
+//!   count interpreter entries until the MethodData is created (at `InterpreterProfilePercentage`
+//!   = 33% of `CompileThreshold` = 10000).
+//! * `MethodData` (the MDO, created when the policy decides to profile: for a tier 3
+//!   compilation, or in the interpreter once a method gets warm; with `-XX:-TieredCompilation`
+//!   always in the interpreter): its own `_invocation_counter`/`_backedge_counter` count entries
 //!   and back-edges **from the moment the MDO exists**, in the interpreter (once the MDO exists
 //!   the interpreter increments the MDO's counters *instead of* the MethodCounters ones,
 //!   `TemplateInterpreterGenerator::generate_counter_incr`) and in **C1 tier 3** code.
 //! * **C2 (tier 4) and C1 tier 1 code count nothing.** Once a method is fully compiled its
 //!   counters stop; the per-bci MDO data likewise stops changing except through deoptimisation.
 //!
-//! So for a method called N times: MethodCounters.invocations + MDO.invocations ≈ N while it
-//! stays in tiers 0/2/3 (exact with `-Xint`, where there is no MDO unless profiling started,
-//! and `ProfileInterpreter` creates one only in tiered/C2 modes), and less than N once C2 code
-//! took over. The counts are read racily while threads increment them: they are a snapshot.
+//! * **`-Xint` counts nothing**: the interpreter emits its counter increments only when a
+//!   compiler exists (`inc_counter = UseCompiler || CountCompiledCalls || LogTouchedMethods` in
+//!   `templateInterpreterGenerator_x86.cpp`), so no MethodCounters or MDO is ever allocated and
+//!   snapshots show `counters: None, mdo: None`.
+//! * **Trivial methods** (getters, constant returns) are compiled at tier 1 (C1, no profiling)
+//!   soon after 200-odd calls and stop counting there.
+//!
+//! So for a method called N times: `MethodCounters.invocations + MDO.invocations == N` while it
+//! runs only in tiers 0/2/3, and less than N once tier 1 or C2 code took over (the remaining calls
+//! are not counted anywhere). Observed on Debian's 17.0.15 with `tests/java/ShimProbe.java`:
+//!
+//! | run | method called N times | MethodCounters | MDO |
+//! |---|---|---|---|
+//! | default (tiered), N=1000 | `calledNTimes` | 512 | 488 (sum 1000) |
+//! | `-XX:-TieredCompilation`, N=1000 | `calledNTimes` | 1000 | none (MDO starts at 33% of `CompileThreshold`) |
+//! | `-XX:-TieredCompilation`, N=5000 | `calledNTimes` | 1664 | 3336 (sum 5000) |
+//! | `-Xint`, any N | any | none | none |
+//!
+//! In tiered mode the switch from MethodCounters to the MDO happens when the MDO is created
+//! (the policy is notified every 128 calls, `Tier0InvokeNotifyFreqLog = 7`, and requests tier 3
+//! past `Tier3InvocationThreshold = 200`); when exactly depends on compile-queue timing, so the
+//! split varies from run to run (512/488 and 435/565 were seen for N=1000) — only the sum is
+//! meaningful. The counts are read racily while threads increment them: a snapshot.
 //!
 //! **Decay and reset.** 17 no longer decays counters (the `UseCounterDecay` flag is still parsed
 //! but the tiered `CompilationPolicy` of 17 never calls `InvocationCounter::decay`). Counters are

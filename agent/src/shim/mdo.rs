@@ -67,7 +67,8 @@ pub struct TypeProfile {
     pub klass: u64,
     pub klass_name: Option<String>,
     pub null_seen: bool,
-    /// More than one type was seen: the profile is polluted.
+    /// More than one type was seen: the profile is polluted, and `klass` (if non-zero) is
+    /// just one of the types seen — not a prediction.
     pub type_unknown: bool,
 }
 

@@ -197,3 +197,22 @@ pub fn read_method(
         mdo,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleared_jmethod_ids_are_refused() {
+        let mem = VmMemory::new();
+        // JNIMethodBlock::_free_method and NULL, as HotSpot leaves them in freed slots.
+        for sentinel in [55u64, 0] {
+            let slot = Box::new(sentinel);
+            let id = &*slot as *const u64 as u64;
+            assert_eq!(method_from_jmethod_id(&mem, id), Err(ShimError::ClearedMethodId(id)));
+        }
+        let target = Box::new(0u64);
+        let slot = Box::new(&*target as *const u64 as u64);
+        assert_eq!(method_from_jmethod_id(&mem, &*slot as *const u64 as u64), Ok(*slot));
+    }
+}

@@ -253,6 +253,19 @@ mod tests {
     }
 
     #[test]
+    fn page_cache_reads_across_pages_and_strings() {
+        let mem = VmMemory::new();
+        let data: Vec<u8> = (0..3 * 4096u32).map(|i| (i % 251) as u8 + 1).collect();
+        let mut cache = PageCache::new(&mem);
+        let start = data.as_ptr() as u64 + 4000;
+        assert_eq!(cache.read(start, 300, "t").unwrap(), data[4000..4300].to_vec());
+        let s = CString::new("x".repeat(5000)).unwrap();
+        assert_eq!(cache.string(s.as_ptr() as u64, 6000, "s").unwrap().map(|s| s.len()), Some(5000));
+        assert!(matches!(cache.string(s.as_ptr() as u64, 100, "s"), Err(ShimError::StringTooLong { .. })));
+        assert_eq!(cache.string(0, 10, "s").unwrap(), None);
+    }
+
+    #[test]
     fn reads_c_strings() {
         let mem = VmMemory::new();
         let s = CString::new("Method::_constMethod").unwrap();

@@ -90,8 +90,8 @@ unsafe fn dump_matching(shim: &Shim, jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, fil
 unsafe fn dump_class(shim: &Shim, jvmti: *mut jvmtiEnv, class: jclass, sig: &str, out: &mut String) {
     let mut n: jint = 0;
     let mut methods: *mut jmethodID = std::ptr::null_mut();
+    // Fails with CLASS_NOT_PREPARED for classes loaded but not yet linked: nothing ran there.
     if jvmti_call!(jvmti, GetClassMethods, class, &mut n, &mut methods) != jvmtiError::JVMTI_ERROR_NONE || methods.is_null() {
-        let _ = writeln!(out, "class {sig}: methods unavailable");
         return;
     }
     // SAFETY: JVMTI returned `n` jmethodIDs.

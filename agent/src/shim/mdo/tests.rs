@@ -214,3 +214,40 @@ fn bad_input_truncates_instead_of_failing() {
     assert!(decode_mdo(&o, &img.bytes()).truncated.is_some());
     assert!(decode_mdo(&o, &[0u8; 8]).truncated.is_some());
 }
+
+/// A small deterministic generator (xorshift64*), so the test needs no dependency.
+fn next(state: &mut u64) -> u64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+#[test]
+fn random_and_mutated_images_never_panic() {
+    let o = offsets(true);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    // A valid image to mutate.
+    let mut img = Image::new();
+    img.record(7, 0, 8, 0, &[900, 12, 100]).record(5, 0, 15, 0, &[7, 0, KLASS_A, 750, KLASS_B, 250]);
+    img.record(8, 0, 30, 0, &[6, 11, 40, 22, 44, 33, 48]).record(10, 0, 2, 0, &[55, 3, 1, KLASS_A | 1, KLASS_B]);
+    let n = img.data.len() as i32;
+    img.put_i32(0x14, n).put_i32(0x18, -2);
+    let valid = img.bytes();
+    assert_eq!(decode_mdo(&o, &valid).entries.len(), 4);
+    for round in 0..5_000 {
+        let mut bytes = valid.clone();
+        for _ in 0..1 + round % 8 {
+            let at = (next(&mut seed) as usize) % bytes.len();
+            bytes[at] = next(&mut seed) as u8;
+        }
+        let cut = (next(&mut seed) as usize) % (bytes.len() + 1);
+        let snap = decode_mdo(&o, &bytes[..cut.max(bytes.len() / 2)]);
+        // Whatever was decoded must lie inside the copy: at most one record per header cell.
+        assert!(snap.entries.len() <= bytes.len() / 8);
+    }
+    for len in [0usize, 7, 64, 300, 4096] {
+        let bytes: Vec<u8> = (0..len).map(|_| next(&mut seed) as u8).collect();
+        let _ = decode_mdo(&o, &bytes);
+    }
+}
