@@ -3,12 +3,12 @@
 
 use tracing::debug;
 
-use super::counters::{decode_method_counters, CountersOffsets, CountersSnapshot};
+use super::counters::{decode_counter, decode_method_counters, CounterValue, CountersOffsets, CountersSnapshot};
 use super::error::ShimError;
 use super::layout::{CountersLayout, MdoLayout, MethodLayout};
 use super::mdo::{decode_mdo, MdoOffsets, MdoSnapshot};
 use super::native::VmMemory;
-use super::bytes::{u16_at, u64_at};
+use super::bytes::{u16_at, u32_at, u64_at};
 
 /// Largest MethodData we copy. HotSpot sizes an MDO from the bytecode (a few cells per profiled
 /// bytecode, and a method has at most 64 KiB of bytecode), so real ones stay well below this.
@@ -38,6 +38,59 @@ pub struct MethodSnapshot {
     pub counters: Option<CountersSnapshot>,
     /// `None`: no MethodData yet (not profiled) or the method_data feature is off.
     pub mdo: Option<MdoSnapshot>,
+}
+
+/// The cheap part of a snapshot, for ranking methods by heat: the counters in `MethodCounters`
+/// and in the MethodData header, without walking the MethodData or resolving any name. Costs
+/// three small copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Hotness {
+    pub counters: Option<CountersSnapshot>,
+    /// The MDO's own counters (see [`super::counters`] for which tiers count where).
+    pub mdo_invocations: Option<CounterValue>,
+    pub mdo_backedges: Option<CounterValue>,
+    pub has_mdo: bool,
+    pub has_compiled_code: bool,
+}
+
+impl Hotness {
+    /// Entries plus back-edges counted anywhere: a heat score.
+    pub fn total_events(&self) -> u64 {
+        let c = self.counters.map_or(0, |c| u64::from(c.invocations.count) + u64::from(c.backedges.count));
+        c + self.mdo_invocations.map_or(0, |v| u64::from(v.count)) + self.mdo_backedges.map_or(0, |v| u64::from(v.count))
+    }
+}
+
+/// Reads a method's [`Hotness`].
+pub fn read_hotness(
+    mem: &VmMemory,
+    m: &MethodLayout,
+    counters: Option<&CountersLayout>,
+    mdo: Option<&MdoLayout>,
+    method: u64,
+) -> Result<Hotness, ShimError> {
+    VmMemory::check_pointer(method, METADATA_ALIGN, m.method_size as usize, "Method*")?;
+    let mcopy = mem.read(method, m.method_size as usize, "Method")?;
+    let ptr = |off: u64| u64_at(&mcopy, off as usize).unwrap_or(0);
+    let (counters_ptr, mdo_ptr) = (ptr(m.method_method_counters), ptr(m.method_method_data));
+    let shift = counters.map(|c| c.count_shift).unwrap_or(1);
+    let mut out = Hotness { has_mdo: mdo_ptr != 0, has_compiled_code: ptr(m.method_code) != 0, ..Default::default() };
+    if let Some(c) = counters.filter(|_| counters_ptr != 0) {
+        VmMemory::check_pointer(counters_ptr, METADATA_ALIGN, c.method_counters_size as usize, "MethodCounters*")?;
+        let copy = mem.read(counters_ptr, c.method_counters_size as usize, "MethodCounters")?;
+        out.counters = decode_method_counters(&copy, &counters_offsets(c));
+    }
+    if let (Some(d), true) = (mdo, mdo_ptr != 0) {
+        if let (Some(inv), Some(be)) = (d.mdo_invocation_counter, d.mdo_backedge_counter) {
+            let len = (inv.max(be) + 4) as usize;
+            VmMemory::check_pointer(mdo_ptr, METADATA_ALIGN, len, "MethodData*")?;
+            let copy = mem.read(mdo_ptr, len, "MethodData header")?;
+            let at = |off: u64| u32_at(&copy, off as usize).map(|raw| decode_counter(raw, shift));
+            out.mdo_invocations = at(inv);
+            out.mdo_backedges = at(be);
+        }
+    }
+    Ok(out)
 }
 
 /// Reads a `Symbol` (length-prefixed modified UTF-8) into a `String`.

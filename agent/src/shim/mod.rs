@@ -11,6 +11,7 @@
 //!   tested on synthetic bytes and never panic on bad input.
 //!
 //! Entry points for the rest of the agent: [`Shim::get`], [`Shim::snapshot_method`],
+//! [`Shim::hotness`],
 //! [`Shim::vm_facts`], [`Shim::features`].
 
 pub mod bytes;
@@ -34,7 +35,7 @@ pub use counters::{CounterValue, CountersSnapshot};
 pub use error::ShimError;
 pub use flags::FlagValue;
 pub use mdo::{MdoSnapshot, ProfileEntry, ProfileRecord, ReceiverProfile, ReceiverRow, TypeProfile};
-pub use method::MethodSnapshot;
+pub use method::{Hotness, MethodSnapshot};
 pub use vm_facts::{NarrowOopMode, VmFacts};
 
 use layout::{ProfileWidths, VmLayout};
@@ -88,6 +89,7 @@ impl Shim {
     /// be read at all; a missing entry merely turns its feature off (logged once).
     pub fn load() -> Result<Shim, ShimError> {
         let mem = VmMemory::new();
+        mem.self_check()?;
         let registry = VmRegistry::load(&mem)?;
         let mut flags = HashMap::new();
         let layout = VmLayout::from_registry(&registry, |fl| {
@@ -139,6 +141,14 @@ impl Shim {
         let m = self.layout.method.as_ref().ok_or(ShimError::FeatureOff { feature: "method", missing: "see start-up log" })?;
         let method = method::method_from_jmethod_id(&self.mem, jmethod_id as usize as u64)?;
         method::read_method(&self.mem, m, self.layout.counters.as_ref(), self.layout.method_data.as_ref(), method)
+    }
+
+    /// The cheap counters-only read of a method, for ranking methods before taking full
+    /// snapshots of the hottest. Same caller obligation as [`Shim::snapshot_method`].
+    pub fn hotness(&self, jmethod_id: jvmti_sys::jmethodID) -> Result<Hotness, ShimError> {
+        let m = self.layout.method.as_ref().ok_or(ShimError::FeatureOff { feature: "method", missing: "see start-up log" })?;
+        let method = method::method_from_jmethod_id(&self.mem, jmethod_id as usize as u64)?;
+        method::read_hotness(&self.mem, m, self.layout.counters.as_ref(), self.layout.method_data.as_ref(), method)
     }
 
     /// The facts the compat key is built from. Call it at VMInit or later: the CPU features,

@@ -42,6 +42,17 @@ impl VmMemory {
         Self { pid }
     }
 
+    /// Proves that copies work in this process: some sandboxes (seccomp profiles, gVisor) refuse
+    /// `process_vm_readv`, and then the shim must stay off rather than fall back to raw reads.
+    pub fn self_check(&self) -> Result<(), ShimError> {
+        let probe: Box<u64> = Box::new(0x6a69_7466_6c65_6574);
+        let got = self.read_u64(&*probe as *const u64 as u64, "process_vm_readv self-check")?;
+        if got != *probe {
+            return Err(ShimError::ShortRead { what: "process_vm_readv self-check", addr: 0, wanted: 8, got: 0 });
+        }
+        Ok(())
+    }
+
     /// Checks that `addr` could be a pointer to a `align`-aligned object of `len` bytes in user
     /// space. This does not prove the memory is mapped — the copy itself finds that out.
     pub fn check_pointer(addr: u64, align: u64, len: usize, what: &'static str) -> Result<(), ShimError> {
