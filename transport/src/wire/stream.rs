@@ -7,6 +7,9 @@ use super::frame::{decode_body, encode_frame, FrameHeader, HEADER_LEN};
 use super::limits::FrameLimits;
 use super::messages::Message;
 
+/// Body buffer reserved up front; larger bodies grow as their bytes arrive.
+const INITIAL_BODY_CAPACITY: usize = 64 * 1024;
+
 /// Reads one frame. `Ok(None)` means the stream ended cleanly before a new frame began.
 ///
 /// The header is validated against `limits` before the body buffer is allocated.
@@ -35,19 +38,17 @@ where
         filled += n;
     }
     let header = FrameHeader::parse(header, limits)?;
-    let mut body = vec![0u8; header.length as usize];
-    let mut filled = 0;
-    while filled < body.len() {
-        let n = reader.read(&mut body[filled..]).await.map_err(ReadFrameError::Io)?;
-        if n == 0 {
-            return Err(DecodeError::Truncated {
-                what: header.kind.name(),
-                needed: body.len(),
-                available: filled,
-            }
-            .into());
-        }
-        filled += n;
+    // Grow with the bytes that actually arrive: a header announcing 64 MiB costs nothing until
+    // the peer really sends them (many streams could each announce the maximum).
+    let expected = header.length as usize;
+    let mut body = Vec::with_capacity(expected.min(INITIAL_BODY_CAPACITY));
+    let received = (&mut *reader)
+        .take(u64::from(header.length))
+        .read_to_end(&mut body)
+        .await
+        .map_err(ReadFrameError::Io)?;
+    if received < expected {
+        return Err(DecodeError::Truncated { what: header.kind.name(), needed: expected, available: received }.into());
     }
     Ok(Some(decode_body(header, &body)?))
 }
