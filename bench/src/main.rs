@@ -1,1 +1,193 @@
-fn main() {}
+//! `jitfleet-bench`: warm-up benchmarks of real Java workloads in every mode a user could
+//! choose (vanilla JDK 17, AppCDS, JDK 25, JDK 25 AOT cache, jitfleet), with a markdown
+//! table and PNG plots. See bench/README.md for the commands and the meaning of each figure.
+
+mod agent;
+mod campaign;
+mod date;
+mod error;
+mod java_build;
+mod layout;
+mod metrics;
+mod modes;
+mod plot;
+mod protocol;
+mod report;
+mod runner;
+mod summary;
+mod workloads;
+mod wrk;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::campaign::{Plan, Results};
+use crate::error::{BenchError, Result};
+use crate::layout::Layout;
+use crate::modes::{Addition, Mode};
+use crate::workloads::{Profile, Workload};
+
+/// Workloads of the observe-cost report: start-up plus real workloads from Debian packages.
+const OBSERVE_COST_WORKLOADS: &[&str] = &["startup", "h2", "lucene", "xalan"];
+const OBSERVE_MODE: &str = "jdk17-jitfleet-observe";
+
+#[derive(Parser)]
+#[command(name = "jitfleet-bench", about = "Warm-up benchmarks on real Java workloads", version)]
+struct Cli {
+    /// The bench/ directory (default: the one this binary was built from).
+    #[arg(long, global = true)]
+    bench_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Every workload in every available mode: results.md, raw.json, plots/.
+    Run(RunArgs),
+    /// Vanilla JDK 17 against the agent in observe mode: observe-cost.md.
+    ObserveCost(RunArgs),
+    /// Re-render the table and plots from a raw.json.
+    Report {
+        raw: PathBuf,
+        /// Where to write (default: next to raw.json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the workload and mode tables.
+    List,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// quick (about five minutes) or full.
+    #[arg(long, value_enum, default_value = "quick")]
+    profile: Profile,
+    /// Interleaved rounds (default: 2 quick / 5 full; observe-cost 3 / 7).
+    #[arg(long)]
+    rounds: Option<u32>,
+    /// Comma-separated workloads (default: all; observe-cost: startup,h2,lucene,xalan).
+    #[arg(long, value_delimiter = ',')]
+    workloads: Vec<String>,
+    /// Comma-separated modes (default: all in the table).
+    #[arg(long, value_delimiter = ',')]
+    modes: Vec<String>,
+    /// Output directory (default: bench/results/<UTC date>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
+    #[arg(long)]
+    agent: Option<PathBuf>,
+    /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
+    #[arg(long)]
+    no_agent_build: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let layout = Layout::new(cli.bench_dir.clone());
+    match dispatch(&layout, cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("jitfleet-bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(layout: &Layout, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::List => {
+            println!("workloads:");
+            for w in workloads::WORKLOADS {
+                println!("  {:10} {:?}: {}", w.name, w.kind, w.summary);
+            }
+            println!("modes:");
+            for m in modes::MODES {
+                println!("  {:26} {}", m.name, m.summary);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report { raw, out } => {
+            let text = std::fs::read_to_string(&raw).map_err(BenchError::io(&raw))?;
+            let results: Results = serde_json::from_str(&text).map_err(|e| BenchError::Results { path: raw.clone(), detail: e.to_string() })?;
+            let out = out.unwrap_or_else(|| raw.parent().map(Path::to_path_buf).unwrap_or_default());
+            let is_observe = raw.file_name().is_some_and(|n| n.to_string_lossy().starts_with("observe-cost"));
+            write_outputs(&results, &out, is_observe)
+        }
+        Command::Run(args) => campaign_command(layout, args, false),
+        Command::ObserveCost(args) => campaign_command(layout, args, true),
+    }
+}
+
+fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Result<ExitCode> {
+    let default_workloads: Vec<String> = if observe_cost {
+        OBSERVE_COST_WORKLOADS.iter().map(|s| s.to_string()).collect()
+    } else {
+        workloads::WORKLOADS.iter().map(|w| w.name.to_string()).collect()
+    };
+    let workload_names = if args.workloads.is_empty() { default_workloads } else { args.workloads.clone() };
+    let selected_workloads = workload_names
+        .iter()
+        .map(|n| workloads::find(n).ok_or_else(|| BenchError::Usage(format!("unknown workload {n:?} (see `jitfleet-bench list`)"))))
+        .collect::<Result<Vec<&'static Workload>>>()?;
+    let mode_names: Vec<String> = match (&args.modes[..], observe_cost) {
+        ([], true) => vec![modes::BASELINE.to_string(), OBSERVE_MODE.to_string()],
+        ([], false) => modes::MODES.iter().map(|m| m.name.to_string()).collect(),
+        (given, _) => given.to_vec(),
+    };
+    let selected_modes = mode_names
+        .iter()
+        .map(|n| modes::find(n).ok_or_else(|| BenchError::Usage(format!("unknown mode {n:?} (see `jitfleet-bench list`)"))))
+        .collect::<Result<Vec<&'static Mode>>>()?;
+    let rounds = args.rounds.unwrap_or(match (observe_cost, args.profile) {
+        (false, p) => p.rounds(),
+        (true, Profile::Quick) => 3,
+        (true, Profile::Full) => 7,
+    });
+
+    java_build::ensure_drivers(layout)?;
+    let agent = if selected_modes.iter().any(|m| m.addition == Addition::JitfleetObserve) {
+        agent::prepare(layout, args.agent.clone(), !args.no_agent_build)
+    } else {
+        Err("not selected".to_string())
+    };
+    let date = date::today_utc();
+    let out = args.out.clone().unwrap_or_else(|| layout.bench_dir.join("results").join(&date));
+    let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, agent };
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let results = campaign::execute(layout, &plan, date, command);
+    write_outputs(&results, &out, observe_cost)
+}
+
+fn write_outputs(results: &Results, out: &Path, observe_cost: bool) -> Result<ExitCode> {
+    std::fs::create_dir_all(out).map_err(BenchError::io(out))?;
+    let (stem, markdown, plots) = if observe_cost {
+        ("observe-cost", report::observe_cost_markdown(results, OBSERVE_MODE), out.join("plots-observe-cost"))
+    } else {
+        ("results", report::results_markdown(results), out.join("plots"))
+    };
+    let raw = out.join(format!("{stem}.json"));
+    let json = serde_json::to_string_pretty(results).map_err(|e| BenchError::Results { path: raw.clone(), detail: e.to_string() })?;
+    std::fs::write(&raw, json).map_err(BenchError::io(&raw))?;
+    let plot_files = plot::draw_all(results, &plots)?;
+    // The markdown links plots/<workload>.png; the observe-cost page uses its own folder.
+    let markdown = if observe_cost { markdown.replace("](plots/", "](plots-observe-cost/") } else { markdown };
+    let page = out.join(format!("{stem}.md"));
+    std::fs::write(&page, &markdown).map_err(BenchError::io(&page))?;
+    let builds = out.join("jdk-builds.txt");
+    let builds_text: String = results.meta.jdk_builds.iter().map(|(m, v)| format!("{m}: {v}\n")).collect();
+    if !builds_text.is_empty() {
+        std::fs::write(&builds, builds_text).map_err(BenchError::io(&builds))?;
+    }
+    println!("{markdown}");
+    eprintln!("wrote {}, {} and {} plots in {}", page.display(), raw.display(), plot_files.len(), plots.display());
+    let mismatches = summary::checksum_mismatches(results);
+    if !mismatches.is_empty() {
+        eprintln!("CHECKSUM MISMATCH: {}", mismatches.join("; "));
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -14,8 +14,8 @@ import java.util.Properties;
  * joins, aggregates, an update and a sorted top-N query.
  */
 final class H2Workload implements Workload {
-    private static final int CUSTOMERS = 1_000;
-    private static final int ORDERS = 8_000;
+    private static final int CUSTOMERS = 500;
+    private static final int ORDERS = 5_000;
 
     private int database;
 

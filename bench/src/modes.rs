@@ -1,0 +1,172 @@
+//! The mode table: a mode is a `java` binary, JVM arguments and environment. Every
+//! comparison in the results is against [`BASELINE`] from the same invocation.
+
+use std::path::{Path, PathBuf};
+
+use crate::layout::{JDK17_HOME, JDK25_HOME};
+
+/// The mode every ratio is computed against.
+pub const BASELINE: &str = "jdk17";
+
+/// Arguments common to every mode: a fixed maximum heap so that no mode wins by sizing
+/// the heap differently on this 23 GB machine.
+pub const COMMON_JVM_ARGS: &[&str] = &["-Xmx1g"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jdk {
+    Jdk17,
+    Jdk25,
+}
+
+impl Jdk {
+    pub fn home(self) -> &'static Path {
+        Path::new(match self {
+            Jdk::Jdk17 => JDK17_HOME,
+            Jdk::Jdk25 => JDK25_HOME,
+        })
+    }
+
+    pub fn java(self) -> PathBuf {
+        self.home().join("bin/java")
+    }
+}
+
+/// What a mode adds to the plain JVM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Addition {
+    Nothing,
+    /// JDK 17 dynamic AppCDS: a training run with `-XX:ArchiveClassesAtExit`, then
+    /// `-XX:SharedArchiveFile` (loaded and linked classes, no compiled code).
+    AppCds,
+    /// JDK 25 AOT cache (JEP 483/514/515): a training run with `-XX:AOTCacheOutput`, then
+    /// `-XX:AOTCache` (loaded and linked classes plus method profiles).
+    AotCache,
+    /// The jitfleet agent in observe mode: `-agentpath:` + `JITFLEET_MODE=observe`.
+    JitfleetObserve,
+    /// A mode of the plan whose jitfleet part does not exist yet; always skipped.
+    NotAvailableYet(&'static str),
+}
+
+/// One row of the mode table.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    pub name: &'static str,
+    pub jdk: Jdk,
+    pub addition: Addition,
+    pub summary: &'static str,
+}
+
+pub const MODES: &[Mode] = &[
+    Mode { name: "jdk17", jdk: Jdk::Jdk17, addition: Addition::Nothing, summary: "Debian OpenJDK 17, default flags" },
+    Mode { name: "jdk17-appcds", jdk: Jdk::Jdk17, addition: Addition::AppCds, summary: "JDK 17 + dynamic AppCDS archive from a training run" },
+    Mode { name: "jdk25", jdk: Jdk::Jdk25, addition: Addition::Nothing, summary: "Temurin 25, default flags" },
+    Mode { name: "jdk25-aot", jdk: Jdk::Jdk25, addition: Addition::AotCache, summary: "JDK 25 + AOT cache (classes + profiles) from a training run" },
+    Mode { name: "jdk17-jitfleet-observe", jdk: Jdk::Jdk17, addition: Addition::JitfleetObserve, summary: "JDK 17 + libjitfleet.so, JITFLEET_MODE=observe" },
+    Mode {
+        name: "jdk17-jitfleet-offline",
+        jdk: Jdk::Jdk17,
+        addition: Addition::NotAvailableYet("needs capture and install of C2 code into an offline cache"),
+        summary: "JDK 17 + jitfleet, code installed from a trained offline cache",
+    },
+    Mode {
+        name: "jdk17-jitfleet-server",
+        jdk: Jdk::Jdk17,
+        addition: Addition::NotAvailableYet("needs the jitfleet server and install path"),
+        summary: "JDK 17 + jitfleet receiving code from a warm server",
+    },
+];
+
+/// Looks a mode up by name.
+pub fn find(name: &str) -> Option<&'static Mode> {
+    MODES.iter().find(|m| m.name == name)
+}
+
+/// Whether a run builds a class archive / cache or measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Training,
+    Measured,
+}
+
+/// A fully specified JVM command line, minus class path and main class.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub java: PathBuf,
+    pub jvm_args: Vec<String>,
+    pub env: Vec<(String, String)>,
+}
+
+impl Mode {
+    /// Whether the mode needs a training run per workload before it can be measured.
+    pub fn needs_training(&self) -> bool {
+        matches!(self.addition, Addition::AppCds | Addition::AotCache)
+    }
+
+    /// The archive or cache a trained mode uses for `workload`, under `archives_dir`.
+    pub fn archive(&self, archives_dir: &Path, workload: &str) -> Option<PathBuf> {
+        let extension = match self.addition {
+            Addition::AppCds => "jsa",
+            Addition::AotCache => "aot",
+            _ => return None,
+        };
+        Some(archives_dir.join(self.name).join(format!("{workload}.{extension}")))
+    }
+
+    /// The launch of `workload` in this mode and phase. `agent` is the agent library for
+    /// the jitfleet modes (the caller decided whether they are available).
+    pub fn launch(&self, phase: Phase, archives_dir: &Path, workload: &str, agent: Option<&Path>) -> Launch {
+        let mut jvm_args: Vec<String> = COMMON_JVM_ARGS.iter().map(|s| s.to_string()).collect();
+        let mut env = Vec::new();
+        let archive = self.archive(archives_dir, workload).map(|p| p.display().to_string());
+        match (self.addition, phase, archive) {
+            (Addition::AppCds, Phase::Training, Some(a)) => jvm_args.push(format!("-XX:ArchiveClassesAtExit={a}")),
+            // -Xshare:on / AOTMode=on: a measured run fails loudly instead of silently running
+            // without the archive (which would report vanilla figures under this mode's name).
+            (Addition::AppCds, Phase::Measured, Some(a)) => jvm_args.extend([format!("-XX:SharedArchiveFile={a}"), "-Xshare:on".into()]),
+            (Addition::AotCache, Phase::Training, Some(a)) => jvm_args.push(format!("-XX:AOTCacheOutput={a}")),
+            (Addition::AotCache, Phase::Measured, Some(a)) => jvm_args.extend([format!("-XX:AOTCache={a}"), "-XX:AOTMode=on".into()]),
+            (Addition::JitfleetObserve, _, _) => {
+                if let Some(agent) = agent {
+                    jvm_args.push(format!("-agentpath:{}", agent.display()));
+                }
+                env.push(("JITFLEET_MODE".to_string(), "observe".to_string()));
+            }
+            _ => {}
+        }
+        Launch { java: self.jdk.java(), jvm_args, env }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn baseline_is_in_the_table_and_names_are_unique() {
+        assert!(find(BASELINE).is_some());
+        let mut names: Vec<_> = MODES.iter().map(|m| m.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), MODES.len());
+    }
+
+    #[test]
+    fn trained_modes_switch_flags_between_phases() {
+        let dir = Path::new("/w");
+        let cds = find("jdk17-appcds").unwrap();
+        let train = cds.launch(Phase::Training, dir, "h2", None);
+        let run = cds.launch(Phase::Measured, dir, "h2", None);
+        assert!(train.jvm_args.contains(&"-XX:ArchiveClassesAtExit=/w/jdk17-appcds/h2.jsa".to_string()));
+        assert!(run.jvm_args.contains(&"-XX:SharedArchiveFile=/w/jdk17-appcds/h2.jsa".to_string()));
+        let aot = find("jdk25-aot").unwrap().launch(Phase::Measured, dir, "lucene", None);
+        assert!(aot.jvm_args.contains(&"-XX:AOTCache=/w/jdk25-aot/lucene.aot".to_string()));
+        assert!(aot.java.starts_with(JDK25_HOME));
+    }
+
+    #[test]
+    fn observe_mode_loads_the_agent() {
+        let launch = find("jdk17-jitfleet-observe").unwrap().launch(Phase::Measured, Path::new("/w"), "h2", Some(Path::new("/a/libjitfleet.so")));
+        assert!(launch.jvm_args.contains(&"-agentpath:/a/libjitfleet.so".to_string()));
+        assert_eq!(launch.env, vec![("JITFLEET_MODE".to_string(), "observe".to_string())]);
+    }
+}

@@ -1,0 +1,214 @@
+//! Markdown reports: the warm-up table (`results.md`) and the observe-cost report.
+
+use std::fmt::Write;
+
+use crate::campaign::Results;
+use crate::metrics::{ROLLING_WINDOW, STEADY_TOLERANCE};
+use crate::modes::BASELINE;
+use crate::summary::{self, baseline_of, Row};
+use crate::workloads::{self, Kind};
+
+/// The full results page.
+pub fn results_markdown(results: &Results) -> String {
+    let rows = summary::rows(results);
+    let mut out = String::new();
+    let m = &results.meta;
+    let _ = writeln!(out, "# jitfleet warm-up benchmark, {} ({:?} mode)\n", m.date, m.profile);
+    let _ = writeln!(out, "- command: `{}`", m.command);
+    let _ = writeln!(out, "- machine: {}", m.machine);
+    let _ = writeln!(out, "- {} interleaved rounds (mode order rotated each round); every figure is the median over rounds; `(×r)` is the ratio to `{BASELINE}` from the same campaign", m.rounds);
+    let _ = writeln!(out, "- steady state: median of the last third of the iterations; steady from = first iteration at or below {:.0}% of it after which every rolling median of {ROLLING_WINDOW} stays there (README.md)", (1.0 + STEADY_TOLERANCE) * 100.0);
+    if let Some(agent) = &m.agent {
+        let _ = writeln!(out, "- agent: {agent}");
+    }
+    let _ = writeln!(out, "\n## JDK builds\n");
+    for (mode, version) in &m.jdk_builds {
+        let _ = writeln!(out, "- `{mode}`: {version}");
+    }
+
+    let _ = writeln!(out, "\n## Batch workloads (times in ms, CPU in s)\n");
+    let _ = writeln!(out, "| workload | mode | first iter | steady iter | steady from | time to steady | sum of N | warm-up excess | time to main | CPU | JIT CPU | peak RSS MB |");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows.iter().filter(|r| kind_of(&r.workload) == Kind::Batch) {
+        let base = baseline_of(&rows, &row.workload);
+        let ratio = |f: fn(&Row) -> f64| with_ratio(f(row), base.map(f), row.mode == BASELINE, 0);
+        let _ = writeln!(
+            out,
+            "| {} (N={}) | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} |",
+            row.workload,
+            row.iterations,
+            row.mode,
+            ratio(|r| r.first_ms),
+            ratio(|r| r.steady_ms),
+            row.steady_from_iteration.map_or("not reached".to_string(), |k| format!("{k:.0}")),
+            row.time_to_steady_ms.map_or("not reached".to_string(), |t| format!("{t:.0}")),
+            ratio(|r| r.sum_ms),
+            ratio(|r| r.excess_ms),
+            ratio(|r| r.time_to_main_ms),
+            with_ratio(row.cpu_ms / 1e3, base.map(|b| b.cpu_ms / 1e3), row.mode == BASELINE, 1),
+            with_ratio(row.jit_cpu_ms / 1e3, base.map(|b| b.jit_cpu_ms / 1e3), row.mode == BASELINE, 1),
+            row.peak_rss_mb
+        );
+    }
+
+    let service: Vec<&Row> = rows.iter().filter(|r| kind_of(&r.workload) == Kind::Service).collect();
+    if !service.is_empty() {
+        let _ = writeln!(out, "\n## Service under load (Tomcat 10 + wrk, 1 s samples from the first request)\n");
+        let _ = writeln!(out, "| mode | time to ready ms | 1st second req/s | steady req/s | 1st second p99 ms | steady p99 ms | steady from second | req in first N s ÷ N×steady | CPU s | JIT CPU s | peak RSS MB |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for row in service {
+            let base = baseline_of(&rows, &row.workload);
+            let opt = |v: Option<f64>, b: Option<f64>, digits: usize| match v {
+                Some(v) => with_ratio(v, b, row.mode == BASELINE, digits),
+                None => "-".into(),
+            };
+            // Requests served in the first N seconds relative to a warm server: sum(1/t_i) / (N / t_steady).
+            let served = row.steady_ms / (row.sum_ms / row.iterations as f64);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.1} | {:.1} | {:.0} |",
+                row.mode,
+                opt(row.time_to_ready_ms, base.and_then(|b| b.time_to_ready_ms), 0),
+                opt(row.first_rps, base.and_then(|b| b.first_rps), 0),
+                opt(row.steady_rps, base.and_then(|b| b.steady_rps), 0),
+                opt(row.first_p99_ms, base.and_then(|b| b.first_p99_ms), 1),
+                opt(row.steady_p99_ms, base.and_then(|b| b.steady_p99_ms), 1),
+                row.steady_from_iteration.map_or("not reached".to_string(), |k| format!("{k:.0}")),
+                served,
+                row.cpu_ms / 1e3,
+                row.jit_cpu_ms / 1e3,
+                row.peak_rss_mb
+            );
+        }
+    }
+
+    let startup: Vec<&Row> = rows.iter().filter(|r| kind_of(&r.workload) == Kind::Startup).collect();
+    if !startup.is_empty() {
+        let _ = writeln!(out, "\n## Start-up (empty main)\n");
+        let _ = writeln!(out, "| mode | time to main ms | whole run ms | CPU s | peak RSS MB |");
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|");
+        for row in startup {
+            let base = baseline_of(&rows, &row.workload);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.2} | {:.0} |",
+                row.mode,
+                with_ratio(row.time_to_main_ms, base.map(|b| b.time_to_main_ms), row.mode == BASELINE, 0),
+                with_ratio(row.process_wall_ms, base.map(|b| b.process_wall_ms), row.mode == BASELINE, 0),
+                row.cpu_ms / 1e3,
+                row.peak_rss_mb
+            );
+        }
+    }
+
+    checks_and_plots(&mut out, results);
+    out
+}
+
+fn checks_and_plots(out: &mut String, results: &Results) {
+    let _ = writeln!(out, "\n## Checks\n");
+    let mismatches = summary::checksum_mismatches(results);
+    if mismatches.is_empty() {
+        let _ = writeln!(out, "- checksums: every run of a workload (all modes, training runs included) printed the same checksum");
+    } else {
+        for m in &mismatches {
+            let _ = writeln!(out, "- **CHECKSUM MISMATCH** {m}");
+        }
+    }
+    for s in &results.skipped {
+        let _ = writeln!(out, "- skipped mode `{}`: {}", s.mode, s.reason);
+    }
+    for f in &results.failures {
+        let what = if f.training { "training" } else { "run" };
+        let _ = writeln!(out, "- failed {what} {} / {} (round {}): {}", f.workload, f.mode, f.round + 1, f.error);
+    }
+    let _ = writeln!(out, "\n## Plots (median over rounds of each iteration; log scale)\n");
+    for w in &results.workloads {
+        if workloads::find(w).is_some_and(|w| w.kind != Kind::Startup) {
+            let _ = writeln!(out, "![{w}](plots/{w}.png)");
+        }
+    }
+}
+
+/// The observe-cost report of the foundation issue: vanilla JDK 17 against the agent in
+/// observe mode. Goals: ≤ 2% steady-state throughput cost, ≤ 30 ms start-up cost.
+pub fn observe_cost_markdown(results: &Results, observe_mode: &str) -> String {
+    let rows = summary::rows(results);
+    let mut out = String::new();
+    let m = &results.meta;
+    let _ = writeln!(out, "# jitfleet observe-mode cost, {}\n", m.date);
+    let _ = writeln!(out, "- command: `{}`", m.command);
+    let _ = writeln!(out, "- machine: {}", m.machine);
+    let _ = writeln!(out, "- {} interleaved rounds of `{BASELINE}` and `{observe_mode}`; medians over rounds", m.rounds);
+    if let Some(agent) = &m.agent {
+        let _ = writeln!(out, "- agent: {agent}");
+    }
+    for (mode, version) in &m.jdk_builds {
+        let _ = writeln!(out, "- `{mode}`: {version}");
+    }
+    let observed: Vec<&Row> = rows.iter().filter(|r| r.mode == observe_mode).collect();
+    if observed.is_empty() {
+        let _ = writeln!(out, "\n**No observe-mode results.**");
+        checks_and_plots(&mut out, results);
+        return out;
+    }
+    let _ = writeln!(out, "\n## Steady-state throughput\n");
+    let _ = writeln!(out, "| workload | vanilla steady ms/iter | observe steady ms/iter | throughput ratio (observe ÷ vanilla) | cost | goal ≤ 2% | vanilla sum of N ms | observe sum of N ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---:|");
+    for row in observed.iter().filter(|r| kind_of(&r.workload) != Kind::Startup) {
+        let Some(base) = baseline_of(&rows, &row.workload) else { continue };
+        let ratio = base.steady_ms / row.steady_ms;
+        let cost = (1.0 / ratio - 1.0) * 100.0;
+        let _ = writeln!(
+            out,
+            "| {} | {:.2} | {:.2} | {:.3} | {:+.1}% | {} | {:.0} | {:.0} |",
+            row.workload,
+            base.steady_ms,
+            row.steady_ms,
+            ratio,
+            cost,
+            if cost <= 2.0 { "met" } else { "missed" },
+            base.sum_ms,
+            row.sum_ms
+        );
+    }
+    let _ = writeln!(out, "\n## Start-up cost (time from spawning `java` to `main`; whole run for the empty program)\n");
+    let _ = writeln!(out, "| workload | vanilla ms | observe ms | cost ms | goal ≤ 30 ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---|");
+    for row in &observed {
+        let Some(base) = baseline_of(&rows, &row.workload) else { continue };
+        let cost = row.time_to_main_ms - base.time_to_main_ms;
+        let _ = writeln!(out, "| {} (time to main) | {:.1} | {:.1} | {:+.1} | {} |", row.workload, base.time_to_main_ms, row.time_to_main_ms, cost, if cost <= 30.0 { "met" } else { "missed" });
+        if kind_of(&row.workload) == Kind::Startup {
+            let whole = row.process_wall_ms - base.process_wall_ms;
+            let _ = writeln!(out, "| {} (whole run) | {:.1} | {:.1} | {:+.1} | {} |", row.workload, base.process_wall_ms, row.process_wall_ms, whole, if whole <= 30.0 { "met" } else { "missed" });
+        }
+    }
+    checks_and_plots(&mut out, results);
+    out
+}
+
+fn kind_of(workload: &str) -> Kind {
+    workloads::find(workload).map_or(Kind::Batch, |w| w.kind)
+}
+
+/// `value (×ratio)`, or just the value for the baseline row or without a baseline.
+fn with_ratio(value: f64, base: Option<f64>, is_baseline: bool, digits: usize) -> String {
+    let shown = format!("{value:.digits$}");
+    match base {
+        Some(b) if !is_baseline && b.abs() > f64::EPSILON && value.is_finite() => format!("{shown} (×{:.2})", value / b),
+        _ => shown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratio_formatting() {
+        assert_eq!(with_ratio(50.0, Some(100.0), false, 0), "50 (×0.50)");
+        assert_eq!(with_ratio(100.0, Some(100.0), true, 1), "100.0");
+        assert_eq!(with_ratio(3.0, None, false, 0), "3");
+    }
+}
