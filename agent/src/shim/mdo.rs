@@ -311,7 +311,7 @@ fn decode_call_types(c: &Cells, header: usize) -> Option<(Vec<TypeProfile>, Opti
         let slot = c.uint(header + 1 + 2 * i)? as u32;
         args.push(c.type_entry(header + 2 + 2 * i, Some(slot))?);
     }
-    let ret = if n % 2 != 0 { Some(c.type_entry(header + n, None)?) } else { None };
+    let ret = if n & 1 == 1 { Some(c.type_entry(header + n, None)?) } else { None };
     Some((args, ret))
 }
 

@@ -57,8 +57,9 @@ impl VmMemory {
     /// space. This does not prove the memory is mapped — the copy itself finds that out.
     pub fn check_pointer(addr: u64, align: u64, len: usize, what: &'static str) -> Result<(), ShimError> {
         let end = addr.checked_add(len as u64);
-        let aligned = align <= 1 || addr % align == 0;
-        if addr < MIN_PLAUSIBLE_ADDR || !aligned || end.map_or(true, |e| e > MAX_PLAUSIBLE_ADDR) {
+        // Alignments are powers of two.
+        let aligned = align <= 1 || addr & (align - 1) == 0;
+        if addr < MIN_PLAUSIBLE_ADDR || !aligned || !matches!(end, Some(e) if e <= MAX_PLAUSIBLE_ADDR) {
             return Err(ShimError::ImplausiblePointer { what, addr });
         }
         if len > MAX_READ_LEN {

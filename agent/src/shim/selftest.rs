@@ -16,9 +16,12 @@ use super::{MethodSnapshot, Shim};
 pub const DUMP_ENV: &str = "JITFLEET_SHIM_DUMP";
 
 /// Dumps the snapshots of all methods of loaded classes whose name contains `$JITFLEET_SHIM_DUMP`.
-/// Must run on a thread attached to the VM (`jni` is its JNIEnv); it holds a local reference to
-/// each class while its methods are read.
-pub fn dump_loaded_methods(jvmti: *mut jvmtiEnv, jni: *mut JNIEnv) {
+/// It holds a local reference to each class while its methods are read.
+///
+/// # Safety
+/// `jvmti` must be a live JVMTI environment and `jni` the JNIEnv of the calling thread, which
+/// must be attached to the VM (e.g. inside the VMDeath callback).
+pub unsafe fn dump_loaded_methods(jvmti: *mut jvmtiEnv, jni: *mut JNIEnv) {
     let Ok(filter) = std::env::var(DUMP_ENV) else { return };
     let Some(shim) = Shim::get() else {
         eprintln!("[jitfleet shim dump] shim unavailable (see the start-up log)");

@@ -282,7 +282,9 @@ mod tests {
         let mem = VmMemory::new();
         let Some(obj) = lookup_symbol("malloc").and_then(object_containing) else { return };
         let id = read_build_id_in_memory(&mem, obj.base).expect("ELF readable");
-        assert!(id.map_or(true, |id| id.len() >= 16), "build-id too short");
+        if let Some(id) = id {
+            assert!(id.len() >= 16, "build-id too short");
+        }
     }
 
     #[test]
