@@ -410,3 +410,117 @@ impl VmLayout {
         Self { method, counters, method_data, flags, vm_facts, capture }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shim::registry::{FieldEntry, TypeEntry};
+
+    fn field(reg: &mut VmRegistry, key: &str, offset: u64) {
+        reg.fields.insert(key.into(), FieldEntry { type_string: None, is_static: false, offset, address: 0 });
+    }
+
+    fn size(reg: &mut VmRegistry, name: &str, size: u64) {
+        reg.types.insert(
+            name.into(),
+            TypeEntry { superclass: None, is_oop_type: false, is_integer_type: false, is_unsigned: false, size },
+        );
+    }
+
+    /// A registry with what the `method` and `counters` features need.
+    fn method_registry() -> VmRegistry {
+        let mut r = VmRegistry::default();
+        for (name, s) in [("Method", 88), ("ConstMethod", 48), ("ConstantPool", 72), ("MethodCounters", 64)] {
+            size(&mut r, name, s);
+        }
+        for (i, key) in [
+            "Method::_constMethod",
+            "Method::_method_data",
+            "Method::_method_counters",
+            "Method::_code",
+            "ConstMethod::_constants",
+            "ConstMethod::_code_size",
+            "ConstMethod::_max_stack",
+            "ConstMethod::_max_locals",
+            "ConstMethod::_size_of_parameters",
+            "ConstMethod::_name_index",
+            "ConstMethod::_signature_index",
+            "ConstMethod::_method_idnum",
+            "ConstantPool::_length",
+            "ConstantPool::_pool_holder",
+            "Klass::_name",
+            "Symbol::_length",
+            "Symbol::_body[0]",
+            "MethodCounters::_invocation_counter",
+            "MethodCounters::_backedge_counter",
+            "InvocationCounter::_counter",
+        ]
+        .iter()
+        .enumerate()
+        {
+            field(&mut r, key, 8 * i as u64);
+        }
+        r
+    }
+
+    #[test]
+    fn missing_entries_switch_off_only_their_features() {
+        let reg = method_registry();
+        let layout = VmLayout::from_registry(&reg, |_| ProfileWidths::default());
+        assert!(layout.method.is_some());
+        let counters = layout.counters.expect("counters present");
+        assert_eq!(counters.count_shift, 1, "17's shift is the fallback when the constant is absent");
+        assert_eq!(counters.nmethod_age, None);
+        assert!(layout.method_data.is_none() && layout.flags.is_none() && layout.vm_facts.is_none() && layout.capture.is_none());
+
+        let mut reg = method_registry();
+        reg.fields.remove("Method::_code");
+        let layout = VmLayout::from_registry(&reg, |_| ProfileWidths::default());
+        assert!(layout.method.is_none());
+        assert!(layout.counters.is_none(), "counters are reached through Method*, so they go too");
+    }
+
+    #[test]
+    fn mdo_counter_offsets_are_derived_only_when_confirmed() {
+        let n = |reg: &VmRegistry| MdoLayout::build(&Need { reg }, &ProfileWidths { type_profile_width: Some(2), bci_profile_width: Some(2) });
+        let mut reg = method_registry();
+        for (i, key) in [
+            "MethodData::_size",
+            "MethodData::_method",
+            "MethodData::_data_size",
+            "MethodData::_data[0]",
+            "MethodData::_parameters_type_data_di",
+            "DataLayout::_header._struct._tag",
+            "DataLayout::_header._struct._flags",
+            "DataLayout::_header._struct._bci",
+            "DataLayout::_header._struct._traps",
+            "DataLayout::_cells[0]",
+        ]
+        .iter()
+        .enumerate()
+        {
+            field(&mut reg, key, i as u64);
+        }
+        for (i, c) in ["no_tag", "bit_data_tag", "counter_data_tag", "jump_data_tag", "receiver_type_data_tag",
+            "virtual_call_data_tag", "ret_data_tag", "branch_data_tag", "multi_branch_data_tag", "arg_info_data_tag",
+            "call_type_data_tag", "virtual_call_type_data_tag", "parameters_type_data_tag", "speculative_trap_data_tag"]
+        .iter()
+        .enumerate()
+        {
+            reg.int_constants.insert(format!("DataLayout::{c}"), i as i64);
+        }
+        reg.int_constants.insert("DataLayout::cell_size".into(), 8);
+        assert_eq!(n(&reg).unwrap_err(), "INCLUDE_JVMCI");
+        reg.int_constants.insert("INCLUDE_JVMCI".into(), 1);
+        let built = n(&reg).unwrap();
+        assert_eq!((built.mdo_invocation_counter, built.jvmci_build, built.tags.speculative_trap_data), (None, true, 13));
+
+        field(&mut reg, "MethodData::_arg_returned", 0x68);
+        field(&mut reg, "MethodData::_tenure_traps", 0x68 + 28);
+        let built = n(&reg).unwrap();
+        assert_eq!((built.mdo_invocation_counter, built.mdo_backedge_counter), (Some(0x68 + 12), Some(0x68 + 16)));
+
+        field(&mut reg, "MethodData::_tenure_traps", 0x68 + 32); // another field order: refuse to guess
+        assert_eq!(n(&reg).unwrap().mdo_invocation_counter, None);
+    }
+}
