@@ -433,6 +433,12 @@ pub fn decode_mdo(o: &MdoOffsets, mdo: &[u8]) -> MdoSnapshot {
                 snap.truncated = Some(format!("no_tag record in the data section at {pos}"));
                 return snap;
             }
+            // HotSpot lays the records out in strictly increasing bci order; a repeat or a step
+            // back means our cell counts disagree with this VM's (a desynchronised walk).
+            Ok(d) if snap.entries.last().is_some_and(|last| last.bci >= d.record.bci) => {
+                snap.truncated = Some(format!("bci {} out of order at {pos}: record sizes disagree with this VM", d.record.bci));
+                return snap;
+            }
             Ok(d) => {
                 snap.entries.push(d.record);
                 pos += d.size;

@@ -208,6 +208,15 @@ fn bad_input_truncates_instead_of_failing() {
     assert!(snap.entries.is_empty());
     assert!(snap.truncated.is_some());
 
+    // records out of bci order: the walk has lost step with the VM's record sizes
+    let mut img = Image::new();
+    img.record(2, 0, 9, 0, &[1]).record(2, 0, 4, 0, &[2]);
+    let n = img.data.len() as i32;
+    img.put_i32(0x14, n).put_i32(0x18, -2);
+    let snap = decode_mdo(&o, &img.bytes());
+    assert_eq!(snap.entries.len(), 1);
+    assert!(snap.truncated.as_deref().unwrap().contains("out of order"));
+
     // _data_size larger than the copy; and a copy shorter than the header
     let mut img = Image::new();
     img.put_i32(0x14, 1 << 20);
@@ -229,8 +238,8 @@ fn random_and_mutated_images_never_panic() {
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     // A valid image to mutate.
     let mut img = Image::new();
-    img.record(7, 0, 8, 0, &[900, 12, 100]).record(5, 0, 15, 0, &[7, 0, KLASS_A, 750, KLASS_B, 250]);
-    img.record(8, 0, 30, 0, &[6, 11, 40, 22, 44, 33, 48]).record(10, 0, 2, 0, &[55, 3, 1, KLASS_A | 1, KLASS_B]);
+    img.record(10, 0, 2, 0, &[55, 3, 1, KLASS_A | 1, KLASS_B]).record(7, 0, 8, 0, &[900, 12, 100]);
+    img.record(5, 0, 15, 0, &[7, 0, KLASS_A, 750, KLASS_B, 250]).record(8, 0, 30, 0, &[6, 11, 40, 22, 44, 33, 48]);
     let n = img.data.len() as i32;
     img.put_i32(0x14, n).put_i32(0x18, -2);
     let valid = img.bytes();
