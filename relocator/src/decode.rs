@@ -150,10 +150,8 @@ fn check_safepoints(decoded: &DecodedNmethod, insts: &[u8]) -> Result<(), Error>
                     return Err(Error::MissingOopMap { pc_offset: ret.0 });
                 }
             }
-            RelocKind::Poll => {
-                if decoded.oop_map_at(pc).is_none() {
-                    return Err(Error::MissingOopMap { pc_offset: pc.0 });
-                }
+            RelocKind::Poll if decoded.oop_map_at(pc).is_none() => {
+                return Err(Error::MissingOopMap { pc_offset: pc.0 });
             }
             _ => {}
         }

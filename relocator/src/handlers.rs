@@ -76,7 +76,10 @@ mod tests {
     use super::*;
 
     /// `ExceptionHandlerTable::add_subtable` + `copy_bytes_to` (size aligned to 8).
-    fn encode(subtables: &[(i32, &[(i32, i32, i32)])]) -> Vec<u8> {
+    /// (handler bci, handler pco, scope depth)
+    type Entry = (i32, i32, i32);
+
+    fn encode(subtables: &[(i32, &[Entry])]) -> Vec<u8> {
         let mut out = Vec::new();
         for (catch, entries) in subtables {
             for v in [entries.len() as i32, *catch, 0] {

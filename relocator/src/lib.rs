@@ -15,6 +15,8 @@
 //! [`reloc`], [`pcdesc`], [`scope`], [`oopmap`], [`deps`], [`handlers`], [`nulchk`],
 //! [`decode`] (everything at once, with cross-checks).
 #![forbid(unsafe_code)]
+// `is_multiple_of` is newer than the workspace's rust-version (1.80).
+#![allow(clippy::manual_is_multiple_of)]
 
 pub mod decode;
 pub mod deps;

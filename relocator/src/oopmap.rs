@@ -165,7 +165,7 @@ pub(crate) fn encode_oop_maps(maps: &[(i32, Vec<OopMapValue>)]) -> Vec<u8> {
     for (pc, values) in maps {
         let offset = if values.is_empty() && empty_at.is_some() {
             empty_at.unwrap_or(0)
-        } else if !values.is_empty() && last.map_or(false, |(v, _)| v == values) {
+        } else if !values.is_empty() && last.is_some_and(|(v, _)| v == values) {
             last.map_or(0, |(_, o)| o)
         } else {
             let at = data.len() as i32;

@@ -483,7 +483,7 @@ pub(crate) mod tests {
         w.emit(80, RUNTIME_CALL, 2, &[]);
         w.emit(90, EXTERNAL_WORD, 1, &pack_2_ints(0x1234_5678, 0x7f00));
         w.emit(100, EXTERNAL_WORD, 0, &pack_2_ints(0, 0));
-        w.emit(110, SECTION_WORD, 0, &pack_1_int((-4 << SECTION_WIDTH) | 0));
+        w.emit(110, SECTION_WORD, 0, &pack_1_int(-4 << SECTION_WIDTH) /* section 0 = consts */);
         w.emit(1500, POLL, 1, &[]);
         w.emit(1510, POLL_RETURN, 1, &[]);
         w.fill_to(c.stubs_start);

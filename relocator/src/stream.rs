@@ -194,7 +194,7 @@ mod tests {
     fn signed_float_double_long_round_trip() {
         let ints = [0, 1, -1, 63, -64, i32::MAX, i32::MIN, 123_456, -987_654];
         let floats = [0.0f32, 1.0, -2.5, f32::MAX, f32::MIN_POSITIVE, f32::NAN];
-        let doubles = [0.0f64, 1.0, -1e300, f64::EPSILON, 3.141592653589793];
+        let doubles = [0.0f64, 1.0, -1e300, f64::EPSILON, -0.1];
         let longs = [0i64, -1, 1, i64::MAX, i64::MIN, 0x1234_5678_9abc_def0];
         let mut w = CompressedWriter::new();
         ints.iter().for_each(|&v| w.write_signed_i32(v));

@@ -1,0 +1,7 @@
+//! Dependencies stream decoder on arbitrary bytes.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = jitfleet_relocator::deps::decode_dependencies(data);
+});

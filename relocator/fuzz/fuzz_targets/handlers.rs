@@ -1,0 +1,7 @@
+//! Exception handler table decoder on arbitrary bytes.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = jitfleet_relocator::handlers::decode_handler_table(data);
+});

@@ -1,0 +1,7 @@
+//! Implicit exception table decoder on arbitrary bytes.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = jitfleet_relocator::nulchk::decode_nul_chk_table(data);
+});

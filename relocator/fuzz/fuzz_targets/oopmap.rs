@@ -1,0 +1,7 @@
+//! ImmutableOopMapSet decoder on arbitrary bytes.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = jitfleet_relocator::oopmap::decode_oop_maps(data);
+});
