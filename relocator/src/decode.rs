@@ -24,7 +24,8 @@ const CALL_REL32_OPCODE: u8 = 0xE8;
 pub struct DecodedNmethod {
     pub content: ContentLayout,
     pub relocations: Vec<Relocation>,
-    /// One entry per PcDesc, sentinels included, in pc order.
+    /// One entry per PcDesc, sentinels included, in pc order (the final sentinel at
+    /// content size + 1, as the installed nmethod has it).
     pub pcs: Vec<PcScopes>,
     pub oop_maps: Vec<OopMap>,
     pub dependencies: Vec<Dependency>,
@@ -72,8 +73,9 @@ pub fn decode_all(captured: &CapturedNmethod) -> Result<DecodedNmethod, Error> {
     let pc_descs = decode_pc_descs(&captured.scopes_pcs)?;
     let scopes = ScopeDecoder::new(&captured.scopes_data);
     let mut pcs = Vec::with_capacity(pc_descs.len());
-    for pd in &pc_descs {
-        if !pd.is_sentinel() {
+    for (i, pd) in pc_descs.iter().enumerate() {
+        let first_or_last = i == 0 || i + 1 == pc_descs.len();
+        if !(first_or_last && (pd.is_sentinel() || pd.is_end_sentinel(content.content_end))) {
             check_pc("scopes pcs", i64::from(pd.pc_offset.0), code_limit)?;
         }
         let decoded = scopes.decode_pc(pd)?;
@@ -392,7 +394,7 @@ pub(crate) mod tests {
                 pd(15, at_call, 0),
                 pd(35, inner, PcDescFlags::RETURN_OOP),
                 pd(40, at_poll, 0),
-                pd(i32::MAX, 0, 0),
+                pd(113, 0, 0), // content size + 1, as copy_scopes_pcs leaves it
             ],
             oop_maps: vec![(15, vec![omv]), (35, vec![omv]), (40, vec![])],
             deps: pad8(deps.into_bytes()),
@@ -478,10 +480,10 @@ pub(crate) mod tests {
     #[test]
     fn pcs_outside_the_code_are_refused() {
         let mut p = sample_parts();
-        p.pcs.insert(4, pd(500, 0, 0));
+        p.pcs.insert(4, pd(100, 0, 0));
         assert_eq!(
             decode_all(&p.assemble()).unwrap_err(),
-            Error::PcOutOfRange { what: "scopes pcs", pc_offset: 500, limit: 96 }
+            Error::PcOutOfRange { what: "scopes pcs", pc_offset: 100, limit: 96 }
         );
         let mut p = sample_parts();
         p.nul_chk[8..12].copy_from_slice(&70u32.to_le_bytes());

@@ -72,9 +72,19 @@ pub struct PcDesc {
 }
 
 impl PcDesc {
-    /// Whether this is one of the two sentinels that bracket the table.
+    /// Whether this is the leading sentinel, or a trailing one as the recorder writes it.
+    /// In an installed nmethod the trailing sentinel sits at `content_size + 1` instead: see
+    /// [`PcDesc::is_end_sentinel`].
     pub fn is_sentinel(&self) -> bool {
         self.pc_offset.0 == LOWER_OFFSET_LIMIT || self.pc_offset.0 == UPPER_OFFSET_LIMIT
+    }
+
+    /// Whether this is the trailing sentinel of an installed nmethod whose content (consts,
+    /// insts and stubs) is `content_size` bytes.
+    pub fn is_end_sentinel(&self, content_size: u32) -> bool {
+        !self.has_scope()
+            && (self.pc_offset.0 == UPPER_OFFSET_LIMIT
+                || i64::from(self.pc_offset.0) == i64::from(content_size) + 1)
     }
 
     /// Whether a scope is recorded.
@@ -93,7 +103,8 @@ fn le_i32(bytes: &[u8], at: usize) -> i32 {
 }
 
 /// Decodes the scopes pcs section into PcDescs, checking the size is whole records and the
-/// pc offsets strictly increase.
+/// pc offsets strictly increase. Copies of the final record filling a rounding gap (see the
+/// module docs) are dropped.
 pub fn decode_pc_descs(bytes: &[u8]) -> Result<Vec<PcDesc>, Error> {
     if bytes.len() % PC_DESC_SIZE != 0 {
         return Err(Error::RaggedSection {
@@ -111,6 +122,12 @@ pub fn decode_pc_descs(bytes: &[u8]) -> Result<Vec<PcDesc>, Error> {
             flags: PcDescFlags(le_i32(rec, 12) as u32),
         };
         if let Some(prev) = out.last() {
+            let rest_are_copies = bytes[index * PC_DESC_SIZE..]
+                .chunks_exact(PC_DESC_SIZE)
+                .all(|r| r == &bytes[(index - 1) * PC_DESC_SIZE..index * PC_DESC_SIZE]);
+            if *prev == pc && !pc.has_scope() && rest_are_copies {
+                break;
+            }
             if pc.pc_offset <= prev.pc_offset {
                 return Err(Error::PcDescsNotSorted {
                     index,
@@ -169,6 +186,20 @@ mod tests {
         let bytes = encode_pc_descs(&pcs[2..3]);
         assert_eq!(&bytes[0..4], &40i32.to_le_bytes());
         assert_eq!(&bytes[8..12], &5i32.to_le_bytes());
+    }
+
+    #[test]
+    fn installed_end_sentinel_and_gap_copies() {
+        // As copy_scopes_pcs leaves it for content_size 312: sentinel at 313, one gap copy.
+        let pcs = [pd(-1, 0, 0, 0), pd(20, 1, 0, 0), pd(313, 0, 0, 0), pd(313, 0, 0, 0)];
+        let decoded = decode_pc_descs(&encode_pc_descs(&pcs)).unwrap();
+        assert_eq!(decoded.len(), 3);
+        assert!(decoded[2].is_end_sentinel(312));
+        assert!(!decoded[2].is_end_sentinel(400));
+        assert!(!decoded[1].is_end_sentinel(19));
+        // A copy followed by something else is not a gap.
+        let pcs = [pd(-1, 0, 0, 0), pd(313, 0, 0, 0), pd(313, 0, 0, 0), pd(400, 0, 0, 0)];
+        assert!(matches!(decode_pc_descs(&encode_pc_descs(&pcs)), Err(Error::PcDescsNotSorted { index: 2, .. })));
     }
 
     #[test]
