@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use jitfleet_relocator::reloc::{OperandFormat, RelocKind};
+use jitfleet_relocator::scope::{Location, LocationPlace, ScopeValue};
 use jitfleet_relocator::{decode_all, CapturedNmethod, CodeSection, NmethodLayout, PcOffset};
 
 /// One dumped nmethod with SA's view of it.
@@ -21,6 +22,32 @@ struct Golden {
     pcs: Vec<(i32, Vec<String>, usize)>,
     /// (pc offset, number of oop map values)
     oop_maps: Vec<(i32, usize)>,
+    /// SA's scope values: (pc, depth) -> tokens ("l:", "e:", "m:" prefixed).
+    values: BTreeMap<(i32, usize), Vec<String>>,
+    /// SA's object pool: (pc, id) -> [klass token, field tokens...].
+    objects: BTreeMap<(i32, u32), Vec<String>>,
+}
+
+/// A location as SaDump prints it: the raw type, where and offset fields of location.hpp.
+fn location_token(l: &Location) -> String {
+    let (place, field) = match l.place {
+        LocationPlace::Stack { offset } => (0, offset / 4),
+        LocationPlace::Register { vmreg } => (1, vmreg),
+    };
+    format!("L{}/{place}/{field}", l.kind as u32)
+}
+
+/// A scope value as SaDump prints it.
+fn value_token(v: &ScopeValue) -> String {
+    match v {
+        ScopeValue::Location(l) => location_token(l),
+        ScopeValue::ConstantInt(i) => format!("I{i}"),
+        ScopeValue::ConstantLong(j) => format!("J{j}"),
+        ScopeValue::ConstantDouble(bits) => format!("D{bits:x}"),
+        ScopeValue::ConstantOop(_) => "O".to_string(),
+        ScopeValue::Object(id) => format!("obj{id}"),
+        _ => "M".to_string(),
+    }
 }
 
 fn unhex(s: &str) -> Vec<u8> {
@@ -79,6 +106,7 @@ fn parse(text: &str) -> Vec<Golden> {
     let mut sections: HashMap<String, Vec<u8>> = HashMap::new();
     let (mut oops, mut metadata) = (Vec::new(), Vec::new());
     let (mut pcs, mut oop_maps) = (Vec::new(), Vec::new());
+    let (mut values, mut objects) = (BTreeMap::new(), BTreeMap::new());
     for line in text.lines() {
         let mut parts = line.split(' ');
         match parts.next() {
@@ -111,6 +139,16 @@ fn parse(text: &str) -> Vec<Golden> {
                 }
                 pcs.push((pc, chain, objects));
             }
+            Some("vals") => {
+                let pc = parts.next().expect("pc").parse().expect("pc");
+                let depth = parts.next().expect("depth").parse().expect("depth");
+                values.insert((pc, depth), parts.map(str::to_string).collect());
+            }
+            Some("obj") => {
+                let pc = parts.next().expect("pc").parse().expect("pc");
+                let id = parts.next().expect("id").parse().expect("id");
+                objects.insert((pc, id), parts.map(str::to_string).collect());
+            }
             Some("oopmap") => {
                 let pc = parts.next().expect("pc").parse().expect("pc");
                 let count = parts.next().expect("count").parse().expect("count");
@@ -138,6 +176,8 @@ fn parse(text: &str) -> Vec<Golden> {
                     captured,
                     pcs: std::mem::take(&mut pcs),
                     oop_maps: std::mem::take(&mut oop_maps),
+                    values: std::mem::take(&mut values),
+                    objects: std::mem::take(&mut objects),
                 });
             }
             _ => {}
@@ -170,6 +210,7 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     let (mut scopes_checked, mut calls_checked, mut immediates_checked) = (0, 0, 0);
     let mut in_code_oops: BTreeMap<bool, usize> = BTreeMap::new();
+    let (mut values_checked, mut objects_checked) = (0, 0);
     for g in &all {
         let c = &g.captured;
         let d = decode_all(c).unwrap_or_else(|e| panic!("{}: {e}", g.name));
@@ -195,6 +236,22 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
             assert_eq!(&my_chain, chain, "{}: scopes at pc {pc}", g.name);
             if !chain.is_empty() {
                 assert_eq!(mine.objects.len(), *objects, "{}: objects at pc {pc}", g.name);
+            }
+            for (depth, scope) in mine.scopes.iter().enumerate() {
+                let mut tokens: Vec<String> = Vec::new();
+                tokens.extend(scope.locals.iter().map(|v| format!("l:{}", value_token(v))));
+                tokens.extend(scope.expressions.iter().map(|v| format!("e:{}", value_token(v))));
+                tokens.extend(scope.monitors.iter().map(|m| {
+                    format!("m:{}|{}|{}", value_token(&m.owner), location_token(&m.basic_lock), u8::from(m.eliminated))
+                }));
+                assert_eq!(Some(&tokens), g.values.get(&(*pc, depth)), "{}: values at pc {pc} depth {depth}", g.name);
+                values_checked += tokens.len();
+            }
+            for o in &mine.objects {
+                let mut tokens = vec!["O".to_string()];
+                tokens.extend(o.fields.iter().map(value_token));
+                assert_eq!(Some(&tokens), g.objects.get(&(*pc, o.id)), "{}: object {} at pc {pc}", g.name, o.id);
+                objects_checked += 1;
             }
             scopes_checked += mine.scopes.len();
         }
@@ -266,8 +323,11 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
         }
     }
     eprintln!(
-        "golden: {} nmethods, {scopes_checked} scopes, {calls_checked} Java calls, {immediates_checked} operand values checked; in-code oops also in the table (true/false): {in_code_oops:?}; relocations by kind: {kinds:?}",
+        "golden: {} nmethods, {scopes_checked} scopes, {values_checked} scope values, {objects_checked} scalar-replaced objects, {calls_checked} Java calls, {immediates_checked} operand values checked; in-code oops also in the table (true/false): {in_code_oops:?}; relocations by kind: {kinds:?}",
         all.len()
     );
-    assert!(scopes_checked > 100 && calls_checked > 10, "the dumps should exercise the decoders");
+    assert!(
+        scopes_checked > 100 && values_checked > 1000 && objects_checked > 10 && calls_checked > 10,
+        "the dumps should exercise the decoders"
+    );
 }

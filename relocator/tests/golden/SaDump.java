@@ -149,6 +149,27 @@ public class SaDump {
                 }
             }
             sb.append('\n');
+            if (pd.getScopeDecodeOffset() != 0) {
+                ScopeDesc sd = new ScopeDesc(nm, pd.getScopeDecodeOffset(), pd.getObjDecodeOffset(), pd.getReexecute());
+                if (sd.getObjects() != null) {
+                    for (ObjectValue o : sd.getObjects()) {
+                        sb.append("obj ").append(pd.getPCOffset()).append(' ').append(o.id())
+                          .append(' ').append(value(o.getKlass()));
+                        for (ScopeValue f : o.getFieldsValue()) sb.append(' ').append(value(f));
+                        sb.append('\n');
+                    }
+                }
+                for (int depth = 0; sd != null; sd = sd.sender(), depth++) {
+                    sb.append("vals ").append(pd.getPCOffset()).append(' ').append(depth);
+                    if (sd.getLocals() != null) for (ScopeValue v : sd.getLocals()) sb.append(" l:").append(value(v));
+                    if (sd.getExpressions() != null) for (ScopeValue v : sd.getExpressions()) sb.append(" e:").append(value(v));
+                    if (sd.getMonitors() != null) for (MonitorValue m : sd.getMonitors()) {
+                        sb.append(" m:").append(value(m.owner())).append('|').append(location(m.basicLock()))
+                          .append('|').append(m.eliminated() ? 1 : 0);
+                    }
+                    sb.append('\n');
+                }
+            }
         }
         if (oms != null) {
             ImmutableOopMapSet set = new ImmutableOopMapSet(oms);
@@ -160,6 +181,23 @@ public class SaDump {
             }
         }
         sb.append("end\n");
+    }
+
+    /** Location as "L<type>/<where>/<offset field>", the raw bit fields of location.hpp. */
+    static String location(Location l) {
+        return "L" + l.getType().getValue() + "/" + l.getWhere().getValue() + "/" + (l.getOffset() & 0xffff);
+    }
+
+    /** A scope value in the token form relocator/tests/golden.rs produces from its own decoding. */
+    static String value(ScopeValue v) {
+        if (v == null) return "?";
+        if (v.isLocation()) return location(((LocationValue) v).getLocation());
+        if (v.isConstantInt()) return "I" + ((ConstantIntValue) v).getValue();
+        if (v.isConstantLong()) return "J" + ((ConstantLongValue) v).getValue();
+        if (v.isConstantDouble()) return "D" + Long.toHexString(Double.doubleToRawLongBits(((ConstantDoubleValue) v).getValue()));
+        if (v.isConstantOop()) return "O";
+        if (v.isObject()) return "obj" + ((ObjectValue) v).id();
+        return "?" + v.getClass().getSimpleName();
     }
 
     static void sect(StringBuilder sb, String name, Address b, Address e) {
