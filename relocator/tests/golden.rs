@@ -200,6 +200,28 @@ fn load_all() -> Vec<Golden> {
     all
 }
 
+#[test]
+fn decode_all_speed_over_real_nmethods() {
+    let all = load_all();
+    let rounds = 20;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        for g in &all {
+            std::hint::black_box(decode_all(std::hint::black_box(&g.captured)).expect("decodes"));
+        }
+    }
+    let per = start.elapsed() / (rounds * all.len() as u32);
+    let bytes: usize = all
+        .iter()
+        .map(|g| g.captured.relocations.len() + g.captured.scopes_data.len() + g.captured.scopes_pcs.len() + g.captured.oop_maps.len())
+        .sum();
+    eprintln!(
+        "golden: decode_all takes {per:?} per nmethod on average ({} nmethods, {} bytes of metadata sections each on average)",
+        all.len(),
+        bytes / all.len()
+    );
+}
+
 fn u64_at(bytes: &[u8], at: usize) -> Option<u64> {
     bytes.get(at..at + 8).map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
 }
@@ -211,6 +233,8 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
     let (mut scopes_checked, mut calls_checked, mut immediates_checked) = (0, 0, 0);
     let mut in_code_oops: BTreeMap<bool, usize> = BTreeMap::new();
     let (mut values_checked, mut objects_checked) = (0, 0);
+    let (mut handler_entries, mut implicit_checks, mut implicit_with_pcdesc) = (0, 0, 0);
+    let mut dep_kinds: BTreeMap<String, usize> = BTreeMap::new();
     for g in &all {
         let c = &g.captured;
         let d = decode_all(c).unwrap_or_else(|e| panic!("{}: {e}", g.name));
@@ -254,6 +278,23 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
                 objects_checked += 1;
             }
             scopes_checked += mine.scopes.len();
+        }
+
+        // Facts the installer relies on: C2 handler subtables are keyed by a call's return
+        // address, which has a PcDesc; implicit null checks have neither PcDesc nor oop map.
+        for sub in &d.handler_table {
+            assert!(d.pc_at(sub.catch_pc).is_some(), "{}: handler subtable at {:?} without PcDesc", g.name, sub.catch_pc);
+            handler_entries += sub.entries.len();
+        }
+        for chk in &d.implicit_checks {
+            assert!(d.oop_map_at(chk.exec).is_none(), "{}: implicit check at {:?} has an oop map", g.name, chk.exec);
+            if d.pc_at(chk.exec).is_some() {
+                implicit_with_pcdesc += 1;
+            }
+            implicit_checks += 1;
+        }
+        for dep in &d.dependencies {
+            *dep_kinds.entry(format!("{:?}", dep.kind)).or_default() += 1;
         }
 
         // Oop maps against SA.
@@ -325,6 +366,9 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
     eprintln!(
         "golden: {} nmethods, {scopes_checked} scopes, {values_checked} scope values, {objects_checked} scalar-replaced objects, {calls_checked} Java calls, {immediates_checked} operand values checked; in-code oops also in the table (true/false): {in_code_oops:?}; relocations by kind: {kinds:?}",
         all.len()
+    );
+    eprintln!(
+        "golden: {handler_entries} handler entries, {implicit_checks} implicit checks ({implicit_with_pcdesc} with a PcDesc), dependencies by kind: {dep_kinds:?}"
     );
     assert!(
         scopes_checked > 100 && values_checked > 1000 && objects_checked > 10 && calls_checked > 10,
