@@ -13,7 +13,7 @@
 //!
 //! Modules: [`layout`] (where sections lie), [`stream`] (UNSIGNED5 compressed streams),
 //! [`reloc`], [`pcdesc`], [`scope`], [`oopmap`], [`deps`], [`handlers`], [`nulchk`],
-//! [`decode`] (everything at once, with cross-checks).
+//! [`vmreg`] (what a VMReg number names), [`decode`] (everything at once, with cross-checks).
 #![forbid(unsafe_code)]
 // `is_multiple_of` is newer than the workspace's rust-version (1.80).
 #![allow(clippy::manual_is_multiple_of)]
@@ -30,6 +30,7 @@ pub mod reloc;
 pub mod scope;
 pub mod section;
 pub mod stream;
+pub mod vmreg;
 
 #[cfg(test)]
 mod robustness;

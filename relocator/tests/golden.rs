@@ -12,6 +12,7 @@ use std::path::Path;
 
 use jitfleet_relocator::reloc::{OperandFormat, RelocKind};
 use jitfleet_relocator::scope::{Location, LocationPlace, ScopeValue};
+use jitfleet_relocator::vmreg::{classify, VmRegKind, STACK0_X86_64};
 use jitfleet_relocator::{decode_all, CapturedNmethod, CodeSection, NmethodLayout, PcOffset};
 
 /// One dumped nmethod with SA's view of it.
@@ -235,6 +236,7 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
     let (mut values_checked, mut objects_checked) = (0, 0);
     let (mut handler_entries, mut implicit_checks, mut implicit_with_pcdesc) = (0, 0, 0);
     let mut dep_kinds: BTreeMap<String, usize> = BTreeMap::new();
+    let mut oop_map_slots: BTreeMap<String, usize> = BTreeMap::new();
     for g in &all {
         let c = &g.captured;
         let d = decode_all(c).unwrap_or_else(|e| panic!("{}: {e}", g.name));
@@ -295,6 +297,22 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
         }
         for dep in &d.dependencies {
             *dep_kinds.entry(format!("{:?}", dep.kind)).or_default() += 1;
+        }
+
+        // Every slot an oop map names is the low half of a general register, the first slot of
+        // an XMM register (C2 spills oops to XMM at safepoint polls, whose blob saves them)
+        // or a stack slot.
+        for m in &d.oop_maps {
+            for v in &m.values {
+                let kind = classify(v.vmreg, STACK0_X86_64);
+                let class = match kind {
+                    VmRegKind::Gpr { high: false, .. } => "gpr",
+                    VmRegKind::Xmm { slot: 0, .. } => "xmm",
+                    VmRegKind::Stack { .. } => "stack",
+                    other => panic!("{}: oop map at {:?} names {other:?} ({v:?})", g.name, m.pc_offset),
+                };
+                *oop_map_slots.entry(format!("{class}/{:?}", v.kind).split(' ').next().unwrap_or_default().to_string()).or_default() += 1;
+            }
         }
 
         // Oop maps against SA.
@@ -368,7 +386,7 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
         all.len()
     );
     eprintln!(
-        "golden: {handler_entries} handler entries, {implicit_checks} implicit checks ({implicit_with_pcdesc} with a PcDesc), dependencies by kind: {dep_kinds:?}"
+        "golden: {handler_entries} handler entries, {implicit_checks} implicit checks ({implicit_with_pcdesc} with a PcDesc), dependencies by kind: {dep_kinds:?}, oop map values by place/kind: {oop_map_slots:?}"
     );
     assert!(
         scopes_checked > 100 && values_checked > 1000 && objects_checked > 10 && calls_checked > 10,
