@@ -311,6 +311,7 @@ pub(crate) mod tests {
             };
             CapturedNmethod {
                 layout,
+                header_address: 0x7f12_3400_0000,
                 relocations: self.relocs.clone(),
                 consts: self.consts.clone(),
                 insts: self.insts.clone(),

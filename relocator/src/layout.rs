@@ -350,6 +350,10 @@ impl NmethodLayout {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CapturedNmethod {
     pub layout: NmethodLayout,
+    /// Where the nmethod header was in the donor JVM. The copied code still holds absolute
+    /// and pc-relative addresses computed from it (rel32 call targets, internal words
+    /// resolved in the instruction), so resolving them needs it.
+    pub header_address: u64,
     pub relocations: Vec<u8>,
     pub consts: Vec<u8>,
     pub insts: Vec<u8>,
@@ -369,6 +373,17 @@ pub struct CapturedNmethod {
 }
 
 impl CapturedNmethod {
+    /// The donor address of the content begin (the consts section): relocation content
+    /// offsets are relative to it.
+    pub fn content_address(&self) -> u64 {
+        self.header_address.wrapping_add(u64::from(self.layout.consts_offset))
+    }
+
+    /// The donor address of the code begin (insts): pc offsets are relative to it.
+    pub fn code_address(&self) -> u64 {
+        self.header_address.wrapping_add(u64::from(self.layout.code_offset))
+    }
+
     /// Validates the layout, then checks every captured section has the length the layout
     /// gives it; the error names the first section that does not.
     pub fn validate(&self) -> Result<(), Error> {
@@ -498,6 +513,7 @@ pub(crate) mod tests {
     fn captured_section_length_mismatch_is_named() {
         let l = sample_layout();
         let mut c = CapturedNmethod {
+            header_address: 0x7f00_0000_1000,
             relocations: vec![0; 16],
             consts: vec![0; 16],
             insts: vec![0; 64],
@@ -513,6 +529,8 @@ pub(crate) mod tests {
             layout: l,
         };
         c.validate().unwrap();
+        assert_eq!(c.content_address(), 0x7f00_0000_1000 + 368);
+        assert_eq!(c.code_address(), 0x7f00_0000_1000 + 384);
         c.metadata.pop();
         assert_eq!(
             c.validate().unwrap_err(),

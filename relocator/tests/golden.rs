@@ -108,10 +108,12 @@ fn parse(text: &str) -> Vec<Golden> {
     let (mut oops, mut metadata) = (Vec::new(), Vec::new());
     let (mut pcs, mut oop_maps) = (Vec::new(), Vec::new());
     let (mut values, mut objects) = (BTreeMap::new(), BTreeMap::new());
+    let mut header_address = 0u64;
     for line in text.lines() {
         let mut parts = line.split(' ');
         match parts.next() {
             Some("nmethod") => name = parts.next().unwrap_or_default().to_string(),
+            Some("address") => header_address = u64::from_str_radix(parts.next().expect("address"), 16).expect("hex"),
             Some("layout") => {
                 kv = parts
                     .filter(|p| !p.is_empty())
@@ -159,6 +161,7 @@ fn parse(text: &str) -> Vec<Golden> {
                 let mut take = |k: &str| sections.remove(k).unwrap_or_default();
                 let captured = CapturedNmethod {
                     layout: layout(&kv),
+                    header_address,
                     relocations: take("relocations"),
                     consts: take("consts"),
                     insts: take("insts"),
@@ -237,6 +240,7 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
     let (mut handler_entries, mut implicit_checks, mut implicit_with_pcdesc) = (0, 0, 0);
     let mut dep_kinds: BTreeMap<String, usize> = BTreeMap::new();
     let mut oop_map_slots: BTreeMap<String, usize> = BTreeMap::new();
+    let mut internal_checked = 0;
     for g in &all {
         let c = &g.captured;
         let d = decode_all(c).unwrap_or_else(|e| panic!("{}: {e}", g.name));
@@ -328,10 +332,44 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
                 short = format!("{short}/{:?}/idx{}", r.format, if idx == 0 { "0" } else { "N" });
             }
             *kinds.entry(short).or_default() += 1;
+            // Intra-nmethod addresses: the absolute value in the code (a consts word of a jump
+            // table, or a movabs immediate) must be the decoded target, or for "value in the
+            // code" internal words lie inside the content.
+            let section_bytes = match r.section {
+                CodeSection::Consts => &c.consts,
+                CodeSection::Insts => &c.insts,
+                CodeSection::Stubs => &c.stubs,
+            };
+            let at = r.offset_in_section as usize;
+            if matches!(r.kind, RelocKind::InternalWord { .. } | RelocKind::SectionWord { .. }) {
+                let absolute = if r.section == CodeSection::Consts {
+                    u64_at(section_bytes, at)
+                } else if section_bytes.get(at).is_some_and(|b| b & 0xF8 == 0x48)
+                    && section_bytes.get(at + 1).is_some_and(|b| (0xB8..=0xBF).contains(b))
+                {
+                    u64_at(section_bytes, at + 2)
+                } else {
+                    None // RIP-relative and other forms: not an absolute value
+                };
+                if let Some(value) = absolute {
+                    let content = c.content_address();
+                    match r.kind {
+                        RelocKind::InternalWord { target: Some(t) } | RelocKind::SectionWord { target: t, .. } => {
+                            assert_eq!(value, content + u64::from(t.0), "{}: {:?}", g.name, r);
+                        }
+                        _ => assert!(
+                            (content..content + u64::from(d.content.content_end)).contains(&value),
+                            "{}: in-code internal word {value:#x} outside the content ({:?})",
+                            g.name,
+                            r
+                        ),
+                    }
+                    internal_checked += 1;
+                }
+            }
             if r.section != CodeSection::Insts {
                 continue;
             }
-            let at = r.offset_in_section as usize;
             match r.kind {
                 RelocKind::StaticCall { .. } | RelocKind::OptVirtualCall { .. } | RelocKind::VirtualCall { .. } => {
                     assert_eq!(c.insts.get(at), Some(&0xE8), "{}: Java call at insts+{at}", g.name);
@@ -386,7 +424,7 @@ fn real_nmethods_decode_and_agree_with_the_serviceability_agent() {
         all.len()
     );
     eprintln!(
-        "golden: {handler_entries} handler entries, {implicit_checks} implicit checks ({implicit_with_pcdesc} with a PcDesc), dependencies by kind: {dep_kinds:?}, oop map values by place/kind: {oop_map_slots:?}"
+        "golden: {internal_checked} internal/section word addresses checked, {handler_entries} handler entries, {implicit_checks} implicit checks ({implicit_with_pcdesc} with a PcDesc), dependencies by kind: {dep_kinds:?}, oop map values by place/kind: {oop_map_slots:?}"
     );
     assert!(
         scopes_checked > 100 && values_checked > 1000 && objects_checked > 10 && calls_checked > 10,

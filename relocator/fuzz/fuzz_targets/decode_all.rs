@@ -80,6 +80,7 @@ fuzz_target!(|data: &[u8]| {
             comp_level: 4,
             entry_bci: -1,
         },
+        header_address: 0x7f00_0000_0000,
         relocations,
         consts,
         insts,

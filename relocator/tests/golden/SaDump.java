@@ -92,6 +92,7 @@ public class SaDump {
         Address relEnd = h.getAddressAt(dataEndOffset + 16);
         Address deoptMh = addrField("CompiledMethod", "_deopt_mh_handler_begin", h);
         sb.append("nmethod ").append(nm.getMethod().externalNameAndSignature().replace(' ', '_')).append('\n');
+        sb.append("address ").append(Long.toHexString(h.asLongValue())).append('\n');
         sb.append("layout")
           .append(" size=").append(nm.getSize())
           .append(" header_size=").append(nm.getHeaderSize())
