@@ -9,7 +9,22 @@
 //! own with a section's bytes, in the style of gimli: typed offsets ([`section`]), errors
 //! that carry the offset and the bad value ([`Error`]), iterators that yield `Result`s.
 //!
-//! Every format was read from the OpenJDK 17 sources (named in each module's docs).
+//! Every format was read from the OpenJDK 17 sources (named in each module's docs) and is
+//! checked against real C2 nmethods dumped by the Serviceability Agent
+//! (`tests/golden.rs`).
+//!
+//! ```
+//! use jitfleet_relocator::deps::{decode_dependencies, DepArg, DepType};
+//! use jitfleet_relocator::{Error, MetadataIndex};
+//!
+//! // leaf_type(metadata 4), then the end marker and padding, as HotSpot writes them.
+//! let deps = decode_dependencies(&[2, 4, 0, 0, 0, 0, 0, 0])?;
+//! assert_eq!(deps[0].kind, DepType::LeafType);
+//! assert_eq!(deps[0].args, vec![DepArg::Metadata(MetadataIndex(4))]);
+//! // Malformed input is an error naming the place, never a panic.
+//! assert_eq!(decode_dependencies(&[9]), Err(Error::BadDependencyType { offset: 0, code: 9 }));
+//! # Ok::<(), Error>(())
+//! ```
 //!
 //! Modules: [`layout`] (where sections lie), [`stream`] (UNSIGNED5 compressed streams),
 //! [`reloc`], [`pcdesc`], [`scope`], [`oopmap`], [`deps`], [`handlers`], [`nulchk`],
