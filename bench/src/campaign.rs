@@ -2,7 +2,7 @@
 //! which every (workload, mode) runs once, the mode order rotated each round so that no
 //! mode always runs first (or last) on a machine whose load drifts.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::Command;
 
 use serde::{Deserialize, Serialize};
@@ -200,7 +200,7 @@ fn unavailable_because(mode: &Mode, agent: &Result<Agent, String>) -> Option<Str
 }
 
 /// `java -version` (stderr) as one line.
-pub fn java_version(java: &PathBuf) -> String {
+pub fn java_version(java: &Path) -> String {
     match Command::new(java).arg("-version").output() {
         Ok(out) => String::from_utf8_lossy(&out.stderr).lines().map(str::trim).collect::<Vec<_>>().join(" / "),
         Err(e) => format!("cannot run {}: {e}", java.display()),

@@ -97,6 +97,7 @@ fn draw(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[(Strin
         .configure_mesh()
         .x_desc(x_label)
         .y_desc(y_label)
+        .y_labels(15)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| if *y >= 10.0 { format!("{y:.0}") } else { format!("{y:.2}") })
         .label_style((FONT_FAMILY, 16))

@@ -102,9 +102,11 @@ pub fn run(layout: &Layout, spec: &RunSpec) -> Result<RunRecord> {
     let mut child = command
         .spawn()
         .map_err(|source| BenchError::Spawn { program: spec.launch.java.display().to_string(), source })?;
-    let deadline = started + Duration::from_secs(120 + 10 * u64::from(spec.iterations));
+    // Generous: a loaded 2-core machine can make an iteration take several seconds.
+    let timeout_s = 120 + 10 * u64::from(spec.iterations);
+    let deadline = started + Duration::from_secs(timeout_s);
     let lines = read_lines_in_background(&mut child, &label)?;
-    let mut session = Session { label: label.clone(), lines, deadline, report: DriverReport::default(), stdout_log: &mut stdout_log };
+    let mut session = Session { label: label.clone(), lines, deadline, timeout_s, report: DriverReport::default(), stdout_log: &mut stdout_log };
 
     let outcome = drive(&mut child, &mut session, spec, started);
     if outcome.is_err() {
@@ -196,6 +198,7 @@ struct Session<'a> {
     label: String,
     lines: Receiver<std::io::Result<String>>,
     deadline: Instant,
+    timeout_s: u64,
     report: DriverReport,
     stdout_log: &'a mut File,
 }
@@ -216,8 +219,7 @@ impl Session<'_> {
                 Ok(Err(e)) => return Err(BenchError::Io { path: format!("stdout of {}", self.label).into(), source: e }),
                 Err(RecvTimeoutError::Disconnected) => return Ok(false),
                 Err(RecvTimeoutError::Timeout) => {
-                    let seconds = self.deadline.saturating_duration_since(Instant::now()).as_secs();
-                    return Err(BenchError::Timeout { run: self.label.clone(), seconds });
+                    return Err(BenchError::Timeout { run: self.label.clone(), seconds: self.timeout_s });
                 }
             }
         }

@@ -25,8 +25,8 @@ pub struct Workload {
 pub const WORKLOADS: &[Workload] = &[
     Workload { name: "startup", kind: Kind::Startup, summary: "empty main: JVM start-up and exit" },
     Workload { name: "h2", kind: Kind::Batch, summary: "H2 2.1 in-memory SQL: create, batch insert 5.5k rows, index, joins, aggregates, update" },
-    Workload { name: "xalan", kind: Kind::Batch, summary: "Xalan-J 2.7 XSLT: compile a stylesheet, transform a 2k-item catalogue (keys, sorts, sums)" },
-    Workload { name: "lucene", kind: Kind::Batch, summary: "Lucene 4.10: index 2k generated documents in a RAMDirectory, run 200 queries" },
+    Workload { name: "xalan", kind: Kind::Batch, summary: "Xalan-J 2.7 XSLT: compile a stylesheet, transform a 1k-item catalogue (keys, sorts, sums)" },
+    Workload { name: "lucene", kind: Kind::Batch, summary: "Lucene 4.10: index 1k generated documents in a RAMDirectory, run 200 queries" },
     Workload { name: "rhino", kind: Kind::Batch, summary: "Rhino 1.7 JavaScript: expression interpreter, sieve, sort, JSON round trip" },
     Workload { name: "javac", kind: Kind::Batch, summary: "javac (javax.tools, in memory): compile the bench's own 13 driver sources" },
     Workload { name: "service", kind: Kind::Service, summary: "Tomcat 10 embedded, one JSON servlet, wrk -t1 -c4 from a second process" },
@@ -57,7 +57,7 @@ impl Profile {
     pub fn iterations(self, kind: Kind) -> u32 {
         match (self, kind) {
             (_, Kind::Startup) => 1,
-            (Profile::Quick, Kind::Batch) => 12,
+            (Profile::Quick, Kind::Batch) => 10,
             (Profile::Full, Kind::Batch) => 60,
             (Profile::Quick, Kind::Service) => 6,
             (Profile::Full, Kind::Service) => 30,
@@ -68,7 +68,7 @@ impl Profile {
     pub fn training_iterations(self, kind: Kind) -> u32 {
         match (self, kind) {
             (_, Kind::Startup) => 1,
-            (Profile::Quick, _) => 4,
+            (Profile::Quick, _) => 3,
             (Profile::Full, _) => 15,
         }
     }

@@ -70,7 +70,7 @@ function randomExpression(depth) {
 
 function interpreterPart() {
   var sum = 0;
-  for (var e = 0; e < 300; e++) {
+  for (var e = 0; e < 150; e++) {
     var tree = new Parser(tokenize(randomExpression(6))).expr();
     for (var x = 0; x < 20; x++) {
       sum = (sum + evaluate(tree, { x: x, y: e, z: x * e })) | 0;
@@ -80,7 +80,7 @@ function interpreterPart() {
 }
 
 function sievePart() {
-  var limit = 200000, composite = [], count = 0;
+  var limit = 100000, composite = [], count = 0;
   for (var n = 2; n < limit; n++) {
     if (!composite[n]) {
       count++;
@@ -92,7 +92,7 @@ function sievePart() {
 
 function sortPart() {
   var records = [];
-  for (var i = 0; i < 20000; i++) {
+  for (var i = 0; i < 10000; i++) {
     records.push({ id: i, group: random(50), score: random(100000) });
   }
   records.sort(function (a, b) { return a.group - b.group || b.score - a.score || a.id - b.id; });
@@ -103,7 +103,7 @@ function sortPart() {
 
 function stringPart() {
   var parts = [];
-  for (var i = 0; i < 5000; i++) {
+  for (var i = 0; i < 2500; i++) {
     parts.push({ key: 'k' + i, words: ('w' + random(1000) + ' w' + random(1000)).toUpperCase().split(' ') });
   }
   var text = JSON.stringify(parts);

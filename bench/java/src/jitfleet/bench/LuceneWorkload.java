@@ -40,7 +40,7 @@ final class LuceneWorkload implements Workload {
 
     @Override
     public void setUp(String[] args) {
-        int count = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         Lcg random = new Lcg(11);
         vocabulary = new String[3_000];
         for (int w = 0; w < vocabulary.length; w++) {

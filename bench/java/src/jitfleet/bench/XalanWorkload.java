@@ -52,7 +52,7 @@ final class XalanWorkload implements Workload {
 
     @Override
     public void setUp(String[] args) {
-        int items = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+        int items = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         Lcg random = new Lcg(7);
         StringBuilder xml = new StringBuilder("<?xml version='1.0'?>\n<catalog>\n");
         for (int i = 0; i < items; i++) {
