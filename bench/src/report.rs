@@ -204,6 +204,64 @@ fn with_ratio(value: f64, base: Option<f64>, is_baseline: bool, digits: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::campaign::{Meta, Results};
+    use crate::runner::RunRecord;
+    use crate::workloads::Profile;
+
+    fn record(mode: &str, ms: &[u64], checksum: &str, main_ms: f64) -> RunRecord {
+        RunRecord {
+            workload: "h2".into(),
+            mode: mode.into(),
+            round: 0,
+            training: false,
+            iteration_ns: ms.iter().map(|m| m * 1_000_000).collect(),
+            seconds: Vec::new(),
+            checksum: checksum.into(),
+            time_to_main_ms: main_ms,
+            time_to_ready_ms: None,
+            process_wall_ms: 1000.0,
+            cpu_ms: 2000.0,
+            c1_cpu_ms: 100.0,
+            c2_cpu_ms: 300.0,
+            peak_rss_mb: 100.0,
+        }
+    }
+
+    fn results(records: Vec<RunRecord>, second_mode: &str) -> Results {
+        Results {
+            meta: Meta { date: "2026-01-01".into(), profile: Profile::Quick, rounds: 1, command: "x".into(), jdk_builds: vec![], machine: "m".into(), agent: None },
+            workloads: vec!["h2".into()],
+            modes: vec!["jdk17".into(), second_mode.into()],
+            records,
+            skipped: vec![],
+            failures: vec![],
+        }
+    }
+
+    #[test]
+    fn results_page_shows_ratios_and_mismatches() {
+        let page = results_markdown(&results(
+            vec![record("jdk17", &[400, 100, 100, 100], "a", 100.0), record("jdk25", &[200, 50, 50, 50], "b", 80.0)],
+            "jdk25",
+        ));
+        assert!(page.contains("| h2 (N=4) | jdk17 | 400 | 100 |"), "{page}");
+        assert!(page.contains("| h2 (N=4) | jdk25 | 200 (×0.50) | 50 (×0.50) |"), "{page}");
+        assert!(page.contains("CHECKSUM MISMATCH"), "{page}");
+    }
+
+    #[test]
+    fn observe_cost_compares_steady_state_and_start_up() {
+        let page = observe_cost_markdown(
+            &results(
+                vec![record("jdk17", &[400, 100, 100, 100], "a", 100.0), record("obs", &[400, 110, 110, 110], "a", 150.0)],
+                "obs",
+            ),
+            "obs",
+        );
+        assert!(page.contains("| h2 | 100.00 | 110.00 | 0.909 | +10.0% | missed |"), "{page}");
+        assert!(page.contains("| h2 (time to main) | 100.0 | 150.0 | +50.0 | missed |"), "{page}");
+        assert!(!page.contains("MISMATCH"));
+    }
 
     #[test]
     fn ratio_formatting() {
