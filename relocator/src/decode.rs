@@ -42,6 +42,15 @@ impl DecodedNmethod {
             .and_then(|i| self.pcs.get(i))
     }
 
+    /// For every PcDesc with a scope: its pc and the (method, bci) chain, innermost first —
+    /// the shape of JVMTI's `jvmtiCompiledMethodLoadInlineRecord` (`PCStackInfo`), so a caller
+    /// can compare the two after mapping metadata indices to `jmethodID`s.
+    pub fn scope_chains(&self) -> impl Iterator<Item = (PcOffset, Vec<(MetadataIndex, i32)>)> + '_ {
+        self.pcs.iter().filter(|p| !p.scopes.is_empty()).map(|p| {
+            (p.pc.pc_offset, p.scopes.iter().map(|s| (s.method, s.bci)).collect())
+        })
+    }
+
     /// The oop map at exactly `pc`, if there is one.
     pub fn oop_map_at(&self, pc: PcOffset) -> Option<&OopMap> {
         self.oop_maps.iter().find(|m| m.pc_offset == pc)
@@ -419,6 +428,15 @@ pub(crate) mod tests {
         assert_eq!(chain, vec![(3, 2), (1, 7)]);
         assert!(at_ic.pc.flags.return_oop());
         assert_eq!(d.pcs.len(), 5);
+        let chains: Vec<_> = d.scope_chains().collect();
+        assert_eq!(
+            chains,
+            vec![
+                (PcOffset(15), vec![(MetadataIndex(1), 3)]),
+                (PcOffset(35), vec![(MetadataIndex(3), 2), (MetadataIndex(1), 7)]),
+                (PcOffset(40), vec![(MetadataIndex(1), 12)]),
+            ]
+        );
         assert_eq!(d.oop_map_at(PcOffset(15)).unwrap().values.len(), 1);
         assert_eq!(d.dependencies.len(), 1);
         assert_eq!(d.handler_table[0].entries[0].handler_pc, PcOffset(45));
