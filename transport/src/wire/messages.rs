@@ -100,6 +100,13 @@ pub struct Hello {
     pub replica_id: String,
 }
 
+impl Hello {
+    /// The fleet this replica belongs to, by compat key: what catalogs are keyed by.
+    pub fn compat_key_hash(&self) -> ContentHash {
+        ContentHash::of_compat_key(&self.compat_key)
+    }
+}
+
 /// The server's acceptance of a [`Hello`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelloAck {
