@@ -72,6 +72,9 @@ pub struct Config {
     pub app: String,
     /// Where `doctor` mode writes its report (JSON).
     pub doctor_out: Option<PathBuf>,
+    /// Diagnostics: at exit, dump the shim's raw snapshots of the methods of classes whose
+    /// name contains this text to stderr.
+    pub shim_dump: Option<String>,
 }
 
 impl Default for Config {
@@ -85,6 +88,7 @@ impl Default for Config {
             profile_top: 2000,
             app: "app".to_string(),
             doctor_out: None,
+            shim_dump: None,
         }
     }
 }
@@ -129,6 +133,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("profile_top", "how many of the hottest methods a profile keeps (1..=1000000)", "2000"),
     ("app", "application name ([A-Za-z0-9._-], 1..=64 chars)", "app"),
     ("doctor_out", "doctor mode: write the JSON report here", "stdout"),
+    ("shim_dump", "diagnostics: dump raw snapshots of classes whose name contains this at exit", "off"),
 ];
 
 impl Config {
@@ -195,6 +200,7 @@ impl Config {
                 self.app = value.to_string();
             }
             "doctor_out" => self.doctor_out = Some(non_empty_path(value).map_err(err)?),
+            "shim_dump" => self.shim_dump = Some(value.to_string()),
             _ => {
                 let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
                 return Err(err(format!("unknown key (known: {})", known.join(", "))));

@@ -71,9 +71,13 @@ unsafe extern "C" fn on_vm_init(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _thread
     });
 }
 
-unsafe extern "C" fn on_vm_death(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv) {
+unsafe extern "C" fn on_vm_death(jvmti: *mut jvmtiEnv, jni: *mut JNIEnv) {
     guard("VMDeath", || {
         if let Some(agent) = lifecycle::agent() {
+            if let Some(filter) = &agent.config.shim_dump {
+                // SAFETY: the live environment and this thread's JNIEnv, inside the callback.
+                unsafe { crate::shim::selftest::dump_loaded_methods(jvmti, jni, filter) };
+            }
             // SAFETY: HotSpot passes the current thread's JNIEnv.
             lifecycle::vm_death(agent, unsafe { Jni::from_raw(jni) });
         }

@@ -230,17 +230,9 @@ fn build(agent: &Agent, jni: Jni) -> Option<ProfileFile> {
 }
 
 /// Invocations plus back-edges, interpreter and C1 together: how hot a method got before C2.
+/// A cheap read (counters only, no MethodData walk).
 fn counters_score(shim: &shim::Shim, method: jmethodID) -> u64 {
-    let Ok(s) = shim.snapshot_method(method) else { return 0 };
-    let counters = s.counters.map(|c| c.invocations.count as u64 + c.backedges.count as u64).unwrap_or(0);
-    let mdo = s
-        .mdo
-        .as_ref()
-        .map(|m| {
-            m.invocations.map(|c| c.count as u64).unwrap_or(0) + m.backedges.map(|c| c.count as u64).unwrap_or(0)
-        })
-        .unwrap_or(0);
-    counters + mdo
+    shim.hotness(method).map(|h| h.total_events()).unwrap_or(0)
 }
 
 fn to_profile(id: MethodId, s: &MethodSnapshot, agent: &Agent, method: jmethodID) -> MethodProfile {

@@ -15,14 +15,14 @@ use super::{MethodSnapshot, Shim};
 /// The environment variable naming the classes to dump.
 pub const DUMP_ENV: &str = "JITFLEET_SHIM_DUMP";
 
-/// Dumps the snapshots of all methods of loaded classes whose name contains `$JITFLEET_SHIM_DUMP`.
+/// Dumps the snapshots of all methods of loaded classes whose name contains `filter` (the
+/// agent's `shim_dump` setting, `JITFLEET_SHIM_DUMP` in the environment).
 /// It holds a local reference to each class while its methods are read.
 ///
 /// # Safety
 /// `jvmti` must be a live JVMTI environment and `jni` the JNIEnv of the calling thread, which
 /// must be attached to the VM (e.g. inside the VMDeath callback).
-pub unsafe fn dump_loaded_methods(jvmti: *mut jvmtiEnv, jni: *mut JNIEnv) {
-    let Ok(filter) = std::env::var(DUMP_ENV) else { return };
+pub unsafe fn dump_loaded_methods(jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, filter: &str) {
     let Some(shim) = Shim::get() else {
         eprintln!("[jitfleet shim dump] shim unavailable (see the start-up log)");
         return;
