@@ -1,5 +1,6 @@
 //! `jitfleet`: the user's command for everything but running the JVM.
 
+mod demo;
 mod doctor;
 mod profile_show;
 
@@ -37,6 +38,34 @@ enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// Certificates for the QUIC transport.
+    Certs {
+        #[command(subcommand)]
+        command: CertsCommand,
+    },
+    /// Run javac on generated sources with and without the agent and show what it observed.
+    Demo {
+        #[arg(long, default_value = "java")]
+        java: PathBuf,
+        /// libjitfleet.so (default: next to this program, then $JITFLEET_AGENT).
+        #[arg(long)]
+        agent: Option<PathBuf>,
+        /// How many classes to generate and compile.
+        #[arg(long, default_value_t = 400)]
+        classes: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertsCommand {
+    /// Create a development CA, a server certificate (localhost, 127.0.0.1, ::1) and client
+    /// certificates `client` (receiver) and `donor` in DIR.
+    Init {
+        dir: PathBuf,
+        /// Replace existing files.
+        #[arg(long)]
+        overwrite: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -60,6 +89,8 @@ fn main() -> ExitCode {
         Command::Profile { command: ProfileCommand::Show { file, json, limit } } => {
             show_profile(&file, json, limit)
         }
+        Command::Certs { command: CertsCommand::Init { dir, overwrite } } => certs_init(&dir, overwrite),
+        Command::Demo { java, agent, classes } => demo::run(&java, agent, classes),
     };
     match result {
         Ok(code) => code,
@@ -77,6 +108,17 @@ fn show_profile(file: &PathBuf, json: bool, limit: usize) -> Result<ExitCode, St
         println!("{text}");
     } else {
         print!("{}", profile_show::render_text(&profile, limit));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn certs_init(dir: &std::path::Path, overwrite: bool) -> Result<ExitCode, String> {
+    use jitfleet_transport::certs::{init_dev_pki, DevPkiOptions};
+    let pki = init_dev_pki(dir, &DevPkiOptions { overwrite, ..Default::default() }).map_err(|e| e.to_string())?;
+    println!("CA:     {} (key {})", pki.ca.cert.display(), pki.ca.key.display());
+    println!("server: {} (key {})", pki.server.cert.display(), pki.server.key.display());
+    for (name, role, files) in &pki.clients {
+        println!("client {name} ({role:?}): {} (key {})", files.cert.display(), files.key.display());
     }
     Ok(ExitCode::SUCCESS)
 }
