@@ -64,5 +64,8 @@ fn probe(library: &Path) -> Result<String, String> {
     if !output.status.success() || stderr.contains("Could not find agent library") {
         return Err(format!("the agent does not load: {} ({})", output.status, agent_lines.join(" | ")));
     }
+    if agent_lines.is_empty() {
+        return Ok("java -version starts and exits 0 with the agent, nothing printed".into());
+    }
     Ok(agent_lines.join(" | "))
 }

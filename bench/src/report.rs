@@ -62,11 +62,9 @@ pub fn results_markdown(results: &Results) -> String {
                 Some(v) => with_ratio(v, b, row.mode == BASELINE, digits),
                 None => "-".into(),
             };
-            // Requests served in the first N seconds relative to a warm server: sum(1/t_i) / (N / t_steady).
-            let served = row.steady_ms / (row.sum_ms / row.iterations as f64);
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.1} | {:.1} | {:.0} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} | {:.1} | {:.0} |",
                 row.mode,
                 opt(row.time_to_ready_ms, base.and_then(|b| b.time_to_ready_ms), 0),
                 opt(row.first_rps, base.and_then(|b| b.first_rps), 0),
@@ -74,7 +72,7 @@ pub fn results_markdown(results: &Results) -> String {
                 opt(row.first_p99_ms, base.and_then(|b| b.first_p99_ms), 1),
                 opt(row.steady_p99_ms, base.and_then(|b| b.steady_p99_ms), 1),
                 row.steady_from_iteration.map_or("not reached".to_string(), |k| format!("{k:.0}")),
-                served,
+                row.served_share.map_or("-".to_string(), |s| format!("{s:.2}")),
                 row.cpu_ms / 1e3,
                 row.jit_cpu_ms / 1e3,
                 row.peak_rss_mb

@@ -33,6 +33,9 @@ pub struct Row {
     pub steady_rps: Option<f64>,
     pub first_p99_ms: Option<f64>,
     pub steady_p99_ms: Option<f64>,
+    /// Service only: requests served in the N seconds ÷ (N × steady requests per second),
+    /// the share of a warm server's work that this JVM did from its first request on.
+    pub served_share: Option<f64>,
 }
 
 /// One row per (workload, mode) that has measured records, in the campaign's order.
@@ -81,6 +84,7 @@ fn row(runs: &[&RunRecord]) -> Option<Row> {
         steady_rps: service.then(|| seconds_median(&|r| steady_seconds(r).map(|(rps, _)| rps))).flatten(),
         first_p99_ms: service.then(|| seconds_median(&|r| r.seconds.first().map(|s| s.p99_us / 1e3))).flatten(),
         steady_p99_ms: service.then(|| seconds_median(&|r| steady_seconds(r).map(|(_, p99)| p99))).flatten(),
+        served_share: service.then(|| seconds_median(&served_share)).flatten(),
     })
 }
 
@@ -91,6 +95,12 @@ fn steady_seconds(record: &RunRecord) -> Option<(f64, f64)> {
     let rps = median(&tail.iter().map(|s| s.requests_per_s).collect::<Vec<_>>())?;
     let p99 = median(&tail.iter().map(|s| s.p99_us / 1e3).collect::<Vec<_>>()).unwrap_or(f64::NAN);
     Some((rps, p99))
+}
+
+fn served_share(record: &RunRecord) -> Option<f64> {
+    let (steady_rps, _) = steady_seconds(record)?;
+    let served: f64 = record.seconds.iter().map(|s| s.requests_per_s).sum();
+    (steady_rps > 0.0).then(|| served / (record.seconds.len() as f64 * steady_rps))
 }
 
 /// The baseline row of the same workload, if the baseline ran.

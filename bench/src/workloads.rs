@@ -59,7 +59,7 @@ impl Profile {
             (_, Kind::Startup) => 1,
             (Profile::Quick, Kind::Batch) => 10,
             (Profile::Full, Kind::Batch) => 60,
-            (Profile::Quick, Kind::Service) => 6,
+            (Profile::Quick, Kind::Service) => 10,
             (Profile::Full, Kind::Service) => 30,
         }
     }
