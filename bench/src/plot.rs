@@ -65,6 +65,20 @@ pub fn draw_all(results: &Results, dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// A value rounded to two significant digits, for axis labels (`1234.5` → `1200`).
+fn significant(value: f64) -> String {
+    if !value.is_finite() || value <= 0.0 {
+        return String::new();
+    }
+    let magnitude = 10f64.powf(value.log10().floor() - 1.0);
+    let rounded = (value / magnitude).round() * magnitude;
+    if rounded >= 10.0 {
+        format!("{rounded:.0}")
+    } else {
+        format!("{rounded:.2}")
+    }
+}
+
 fn register_font() -> Result<()> {
     static FONT: OnceLock<std::result::Result<(), String>> = OnceLock::new();
     FONT.get_or_init(|| {
@@ -91,22 +105,25 @@ fn draw(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[(Strin
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(80)
-        .build_cartesian_2d(0.5f64..longest as f64 + 0.5, (lo * 0.8..hi * 1.25).log_scale())
+        // The y axis is log10 of the value on a linear axis, labelled with the value itself:
+        // plotters' own log scale leaves the lower part of a decade without labels.
+        .build_cartesian_2d(0.5f64..longest as f64 + 0.5, (lo * 0.8).log10()..(hi * 1.25).log10())
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .x_desc(x_label)
         .y_desc(y_label)
-        .y_labels(15)
+        .y_labels(14)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| if *y >= 10.0 { format!("{y:.0}") } else { format!("{y:.2}") })
+        .y_label_formatter(&|y| significant(10f64.powf(*y)))
         .label_style((FONT_FAMILY, 16))
         .axis_desc_style((FONT_FAMILY, 18))
         .draw()
         .map_err(|e| e.to_string())?;
     for (index, (mode, values)) in series.iter().enumerate() {
         let color = COLORS[index % COLORS.len()];
-        let points: Vec<(f64, f64)> = values.iter().enumerate().filter(|(_, v)| **v > 0.0).map(|(i, v)| (i as f64 + 1.0, *v)).collect();
+        let points: Vec<(f64, f64)> =
+            values.iter().enumerate().filter(|(_, v)| **v > 0.0).map(|(i, v)| (i as f64 + 1.0, v.log10())).collect();
         chart
             .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))
             .map_err(|e| e.to_string())?
@@ -125,4 +142,15 @@ fn draw(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[(Strin
         .draw()
         .map_err(|e| e.to_string())?;
     root.present().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn axis_labels_have_two_significant_digits() {
+        assert_eq!(super::significant(1234.5), "1200");
+        assert_eq!(super::significant(398.1), "400");
+        assert_eq!(super::significant(0.4567), "0.46");
+        assert_eq!(super::significant(-1.0), "");
+    }
 }
