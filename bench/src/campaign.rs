@@ -11,7 +11,7 @@ use crate::agent::Agent;
 use crate::layout::Layout;
 use crate::modes::{Addition, Mode, Phase};
 use crate::runner::{self, RunRecord, RunSpec};
-use crate::workloads::{Profile, Workload};
+use crate::workloads::{Kind, Profile, Workload};
 
 /// What to run.
 pub struct Plan {
@@ -19,6 +19,9 @@ pub struct Plan {
     pub rounds: u32,
     pub workloads: Vec<&'static Workload>,
     pub modes: Vec<&'static Mode>,
+    /// Runs of the `startup` workload per mode and round: it takes well under a second and
+    /// its figures are the noisiest, so it gets more samples.
+    pub startup_repeats: u32,
     /// The agent for the jitfleet modes, or why it is unavailable.
     pub agent: Result<Agent, String>,
 }
@@ -129,7 +132,9 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
             order.rotate_left(shift);
         }
         for workload in &plan.workloads {
-            for mode in &order {
+            let repeats = if workload.kind == Kind::Startup { plan.startup_repeats.max(1) } else { 1 };
+            let interleaved = (0..repeats).flat_map(|_| order.iter());
+            for mode in interleaved {
                 if blocked.contains(&(mode.name, workload.name)) {
                     continue;
                 }

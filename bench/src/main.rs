@@ -156,7 +156,8 @@ fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Resul
     };
     let date = date::today_utc();
     let out = args.out.clone().unwrap_or_else(|| layout.bench_dir.join("results").join(&date));
-    let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, agent };
+    let startup_repeats = if observe_cost { 5 } else { 3 };
+    let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, startup_repeats, agent };
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let results = campaign::execute(layout, &plan, date, command);
     write_outputs(&results, &out, observe_cost)
