@@ -41,6 +41,7 @@ pub mod layout;
 pub mod nulchk;
 pub mod oopmap;
 pub mod pcdesc;
+pub mod portable;
 pub mod reloc;
 pub mod scope;
 pub mod section;

@@ -1,0 +1,409 @@
+//! The portable nmethod: one C2 compilation with every address replaced by a symbol, in the
+//! shape the receiver's JVMCI installer needs (code bytes, marks, foreign calls, safepoints
+//! with full frames and reference maps), plus the facts that decide whether it may be
+//! installed at all (compat key, class fingerprints).
+//!
+//! The file format follows `transport/src/profile.rs`: a fixed header — magic (8), format
+//! version (u32 LE), payload length (u64 LE), blake3 of the payload (32) — then the payload
+//! in bincode. A file's name is the hex blake3 of its payload (content addressing), so a
+//! reader can also refuse a file whose name does not match its content.
+//!
+//! Methods that cannot be made portable are not guessed at: the capture records a
+//! [`Refusal`] naming the reason instead.
+
+use serde::{Deserialize, Serialize};
+use bincode::Options as _;
+use thiserror::Error;
+
+/// First bytes of every portable nmethod file.
+pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
+/// Bumped on every incompatible change of [`PortableNmethod`].
+pub const PORTABLE_FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 8 + 4 + 8 + 32;
+/// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
+pub const MAX_PAYLOAD: u64 = 64 << 20;
+
+/// A class as the donor knew it: internal name, defining loader, bytes hash.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ClassRef {
+    /// Internal form, e.g. `java/lang/String`.
+    pub name: String,
+    /// The defining loader's identity (`LoaderId`'s display form: `boot` or `Class/name`).
+    pub loader: String,
+    /// blake3 of the class file bytes; `None` when the donor never saw them (then the
+    /// receiver cannot check them either and refuses).
+    pub bytes_hash: Option<[u8; 32]>,
+}
+
+/// A method by identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MethodRef {
+    pub class: ClassRef,
+    pub name: String,
+    /// JVM descriptor, e.g. `(I)I`.
+    pub descriptor: String,
+}
+
+impl std::fmt::Display for MethodRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}{}", self.class.name, self.name, self.descriptor)
+    }
+}
+
+/// A runtime address outside the nmethod, by a name the receiver can resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RuntimeTarget {
+    /// Inside a code blob reported by JVMTI DynamicCodeGenerated. Several blobs share a name
+    /// (HotSpot 17 names all three safepoint blobs "SafepointBlob"), so `ordinal` counts the
+    /// earlier blobs of the same name in generation order — equal in JVMs of one build and
+    /// flags.
+    CodeBlob { name: String, ordinal: u32, offset: u32 },
+    /// Inside libjvm.so, by offset from its load base (same build id ⇒ same offset).
+    Libjvm { offset: u64 },
+}
+
+/// The JVMCI marks the slice uses (`CodeInstaller::*` ids are looked up by the receiver).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MarkKind {
+    VerifiedEntry,
+    UnverifiedEntry,
+    OsrEntry,
+    ExceptionHandlerEntry,
+    DeoptHandlerEntry,
+    FrameComplete,
+    /// A safepoint poll in the body (`test eax, [reg]`).
+    PollFar,
+    /// The return poll (`cmp rsp, [r15 + polling_word]`).
+    PollReturnFar,
+}
+
+impl MarkKind {
+    /// The `CodeInstaller::` constant name the receiver looks up.
+    pub fn jvmci_name(self) -> &'static str {
+        match self {
+            MarkKind::VerifiedEntry => "VERIFIED_ENTRY",
+            MarkKind::UnverifiedEntry => "UNVERIFIED_ENTRY",
+            MarkKind::OsrEntry => "OSR_ENTRY",
+            MarkKind::ExceptionHandlerEntry => "EXCEPTION_HANDLER_ENTRY",
+            MarkKind::DeoptHandlerEntry => "DEOPT_HANDLER_ENTRY",
+            MarkKind::FrameComplete => "FRAME_COMPLETE",
+            MarkKind::PollFar => "POLL_FAR",
+            MarkKind::PollReturnFar => "POLL_RETURN_FAR",
+        }
+    }
+}
+
+/// The JVMCI `JavaKind` of a frame slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SlotKind {
+    Int,
+    Long,
+    Float,
+    Double,
+    Object,
+    Illegal,
+}
+
+/// Where a value lives, in JVMCI's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Place {
+    /// A JVMCI register number: 0–15 general, 16–31 XMM.
+    Register(u16),
+    /// Bytes above the SP of this frame.
+    Stack(u32),
+}
+
+/// One value of a frame (a local or an expression stack slot).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PortableValue {
+    /// Dead, or the second half of a long/double.
+    Illegal,
+    Int(i32),
+    Long(i64),
+    /// The null reference.
+    Null,
+    /// A value in a register or stack slot, of this kind; `narrow` for compressed oops.
+    At { place: Place, kind: SlotKind, narrow: bool },
+}
+
+/// One (possibly inlined) frame at a safepoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortableFrame {
+    /// Index into [`PortableNmethod::methods`].
+    pub method: u32,
+    pub bci: i32,
+    /// C2's `should_reexecute` (JVMCI derives it from `duringCall`).
+    pub reexecute: bool,
+    pub rethrow_exception: bool,
+    pub locals: Vec<PortableValue>,
+    pub stack: Vec<PortableValue>,
+}
+
+/// A reference the GC must visit at a safepoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PortableReference {
+    pub place: Place,
+    pub narrow: bool,
+}
+
+/// Debug information at one safepoint: frames outermost first, and the reference map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortableDebugInfo {
+    pub frames: Vec<PortableFrame>,
+    pub references: Vec<PortableReference>,
+}
+
+/// A call or jump into the runtime (uncommon traps, handler blobs, poll stubs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignCall {
+    /// Pc offset of the instruction (call/jmp/jcc rel32, or the `movabs` of `movabs; call r`).
+    pub pc: u32,
+    pub target: RuntimeTarget,
+    /// Present when the VM may stop at the return address (a call that can safepoint).
+    pub debug: Option<PortableDebugInfo>,
+}
+
+/// A safepoint poll in the body, with its debug information.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollSite {
+    pub pc: u32,
+    pub debug: PortableDebugInfo,
+}
+
+/// One C2 compilation, ready to be resolved and installed in another JVM of the same build.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortableNmethod {
+    /// blake3 of the donor's compat key (`CompatKey::digest`).
+    pub compat_key: [u8; 32],
+    /// The donor's short compat id, for messages.
+    pub compat_id: String,
+    /// `methods[0]` is the compiled method; inlined ones follow.
+    pub methods: Vec<MethodRef>,
+    /// -1 for a normal compilation.
+    pub entry_bci: i32,
+    /// Donor compile id, for messages.
+    pub compile_id: u32,
+    /// Instructions and stubs, rewritten where JVMCI needs another form.
+    pub code: Vec<u8>,
+    /// Total frame size in bytes, return address included.
+    pub frame_size_bytes: u32,
+    /// C2's original-pc slot (bytes from SP) for deoptimisation.
+    pub orig_pc_offset: u32,
+    pub marks: Vec<(u32, MarkKind)>,
+    pub foreign_calls: Vec<ForeignCall>,
+    pub polls: Vec<PollSite>,
+}
+
+impl PortableNmethod {
+    /// The compiled method.
+    pub fn root(&self) -> Option<&MethodRef> {
+        self.methods.first()
+    }
+}
+
+/// Why a compiled method was not made portable. Each names one kind of content the slice
+/// does not translate yet (or cannot translate soundly).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Error)]
+pub enum Refusal {
+    #[error("the nmethod changed state while it was copied")]
+    NotInUse,
+    #[error("the sections do not decode: {0}")]
+    Undecodable(String),
+    #[error("OSR compilation")]
+    Osr,
+    #[error("embedded object constants")]
+    Oops,
+    #[error("embedded metadata (Klass*/Method*) outside debug info")]
+    Metadata,
+    #[error("calls to Java methods")]
+    JavaCalls,
+    #[error("a constants section (jump tables, FP constants)")]
+    Constants,
+    #[error("external word references")]
+    ExternalWords,
+    #[error("internal or section word references other than the return-poll stub")]
+    InternalWords,
+    #[error("exception handler table")]
+    ExceptionHandlers,
+    #[error("implicit null or div-by-zero checks")]
+    ImplicitChecks,
+    #[error("a runtime call target that names no known blob or libjvm address ({0:#x})")]
+    UnknownRuntimeTarget(u64),
+    #[error("a runtime call instruction of an unknown form at pc {0}")]
+    UnknownCallForm(u32),
+    #[error("a method in debug info that cannot be named")]
+    UnnamedMethod,
+    #[error("scalar-replaced objects in debug info")]
+    ScalarReplaced,
+    #[error("monitors in debug info")]
+    Monitors,
+    #[error("a debug value the slice does not translate ({0})")]
+    UnsupportedValue(String),
+    #[error("derived oops in an oop map")]
+    DerivedOops,
+    #[error("a safepoint that is neither a poll nor a runtime call at pc {0}")]
+    UnexplainedSafepoint(u32),
+    #[error("C2 dependencies the slice does not translate ({0})")]
+    Dependencies(String),
+    #[error("a class without a bytes fingerprint ({0})")]
+    NoFingerprint(String),
+    #[error("the return-poll stub has an unexpected shape at pc {0}")]
+    PollStubShape(u32),
+    #[error("no compat key in this JVM")]
+    NoCompatKey,
+}
+
+impl Refusal {
+    /// A short stable name, for counters and the index.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Refusal::NotInUse => "not_in_use",
+            Refusal::Undecodable(_) => "undecodable",
+            Refusal::Osr => "osr",
+            Refusal::Oops => "oops",
+            Refusal::Metadata => "metadata",
+            Refusal::JavaCalls => "java_calls",
+            Refusal::Constants => "constants",
+            Refusal::ExternalWords => "external_words",
+            Refusal::InternalWords => "internal_words",
+            Refusal::ExceptionHandlers => "exception_handlers",
+            Refusal::ImplicitChecks => "implicit_checks",
+            Refusal::UnknownRuntimeTarget(_) => "unknown_runtime_target",
+            Refusal::UnknownCallForm(_) => "unknown_call_form",
+            Refusal::UnnamedMethod => "unnamed_method",
+            Refusal::ScalarReplaced => "scalar_replaced",
+            Refusal::Monitors => "monitors",
+            Refusal::UnsupportedValue(_) => "unsupported_value",
+            Refusal::DerivedOops => "derived_oops",
+            Refusal::UnexplainedSafepoint(_) => "unexplained_safepoint",
+            Refusal::Dependencies(_) => "dependencies",
+            Refusal::NoFingerprint(_) => "no_fingerprint",
+            Refusal::PollStubShape(_) => "poll_stub_shape",
+            Refusal::NoCompatKey => "no_compat_key",
+        }
+    }
+}
+
+/// Why a portable nmethod file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum PortableFileError {
+    #[error("not a portable nmethod file (bad magic or shorter than the {HEADER_LEN}-byte header)")]
+    NotPortable,
+    #[error("portable nmethod format version {found}, this build reads {expected}")]
+    Version { found: u32, expected: u32 },
+    #[error("payload length {declared} does not match the {actual} bytes present")]
+    Length { declared: u64, actual: u64 },
+    #[error("payload hash mismatch: the file is corrupt")]
+    Corrupt,
+    #[error("payload does not decode: {0}")]
+    Payload(String),
+}
+
+/// Encodes a portable nmethod as a file; returns the bytes and the content id (hex blake3
+/// of the payload) to name it by.
+pub fn encode_portable(nmethod: &PortableNmethod) -> (Vec<u8>, String) {
+    let payload = bincode_options().serialize(nmethod).unwrap_or_default();
+    let hash = blake3::hash(&payload);
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(&PORTABLE_MAGIC);
+    out.extend_from_slice(&PORTABLE_FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(hash.as_bytes());
+    out.extend_from_slice(&payload);
+    (out, hash.to_hex().to_string())
+}
+
+/// Decodes a file written by [`encode_portable`], checking magic, version, length and hash.
+pub fn decode_portable(bytes: &[u8]) -> Result<PortableNmethod, PortableFileError> {
+    if bytes.len() < HEADER_LEN || bytes[..8] != PORTABLE_MAGIC {
+        return Err(PortableFileError::NotPortable);
+    }
+    let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+    if version != PORTABLE_FORMAT_VERSION {
+        return Err(PortableFileError::Version { found: version, expected: PORTABLE_FORMAT_VERSION });
+    }
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&bytes[12..20]);
+    let declared = u64::from_le_bytes(len);
+    let payload = &bytes[HEADER_LEN..];
+    if declared != payload.len() as u64 || declared > MAX_PAYLOAD {
+        return Err(PortableFileError::Length { declared, actual: payload.len() as u64 });
+    }
+    if blake3::hash(payload).as_bytes()[..] != bytes[20..52] {
+        return Err(PortableFileError::Corrupt);
+    }
+    bincode_options().deserialize(payload).map_err(|e| PortableFileError::Payload(e.to_string()))
+}
+
+fn bincode_options() -> impl bincode::Options {
+    use bincode::Options;
+    bincode::DefaultOptions::new().with_fixint_encoding().with_limit(MAX_PAYLOAD)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> PortableNmethod {
+        let class = ClassRef { name: "Share".into(), loader: "app".into(), bytes_hash: Some([7; 32]) };
+        PortableNmethod {
+            compat_key: [1; 32],
+            compat_id: "abc".into(),
+            methods: vec![MethodRef { class, name: "mix".into(), descriptor: "(I)I".into() }],
+            entry_bci: -1,
+            compile_id: 42,
+            code: vec![0x90, 0xc3],
+            frame_size_bytes: 32,
+            orig_pc_offset: 8,
+            marks: vec![(0, MarkKind::VerifiedEntry), (1, MarkKind::PollReturnFar)],
+            foreign_calls: vec![ForeignCall {
+                pc: 1,
+                target: RuntimeTarget::CodeBlob { name: "SafepointBlob".into(), ordinal: 2, offset: 0 },
+                debug: None,
+            }],
+            polls: vec![PollSite {
+                pc: 0,
+                debug: PortableDebugInfo {
+                    frames: vec![PortableFrame {
+                        method: 0,
+                        bci: 5,
+                        reexecute: false,
+                        rethrow_exception: false,
+                        locals: vec![
+                            PortableValue::Int(3),
+                            PortableValue::At { place: Place::Register(1), kind: SlotKind::Long, narrow: false },
+                            PortableValue::Illegal,
+                        ],
+                        stack: vec![],
+                    }],
+                    references: vec![PortableReference { place: Place::Stack(16), narrow: true }],
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trips_and_names_files_by_content() {
+        let (bytes, id) = encode_portable(&sample());
+        assert_eq!(decode_portable(&bytes).unwrap(), sample());
+        assert_eq!(id.len(), 64);
+        let mut other = sample();
+        other.code.push(0x90);
+        assert_ne!(encode_portable(&other).1, id);
+    }
+
+    #[test]
+    fn refuses_other_versions_and_corrupt_files() {
+        let (bytes, _) = encode_portable(&sample());
+        let mut v2 = bytes.clone();
+        v2[8] = 2;
+        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 2, expected: 1 }));
+        let mut bad = bytes.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert_eq!(decode_portable(&bad), Err(PortableFileError::Corrupt));
+        assert_eq!(decode_portable(&bytes[..10]), Err(PortableFileError::NotPortable));
+        let short = &bytes[..bytes.len() - 1];
+        assert!(matches!(decode_portable(short), Err(PortableFileError::Length { .. })));
+    }
+}
