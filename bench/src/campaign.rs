@@ -22,6 +22,9 @@ pub struct Plan {
     /// Runs of the `startup` workload per mode and round: it takes well under a second and
     /// its figures are the noisiest, so it gets more samples.
     pub startup_repeats: u32,
+    /// Timed iterations (service: seconds) of measured batch and service runs, instead of
+    /// the profile's.
+    pub iterations: Option<u32>,
     /// The agent for the jitfleet modes, or why it is unavailable.
     pub agent: Result<Agent, String>,
 }
@@ -143,7 +146,10 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
                     mode_name: mode.name,
                     launch: mode.launch(Phase::Measured, &archives, workload.name, agent_library.as_deref()),
                     phase: Phase::Measured,
-                    iterations: plan.profile.iterations(workload.kind),
+                    iterations: match (plan.iterations, workload.kind) {
+                        (Some(n), Kind::Batch | Kind::Service) => n,
+                        _ => plan.profile.iterations(workload.kind),
+                    },
                     round,
                 };
                 match runner::run(layout, &spec) {

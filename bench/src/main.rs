@@ -74,6 +74,10 @@ struct RunArgs {
     /// Comma-separated modes (default: all in the table).
     #[arg(long, value_delimiter = ',')]
     modes: Vec<String>,
+    /// Timed iterations per batch run (seconds of load for the service); default from the
+    /// profile (10 quick / 60 full), observe-cost 20 / 60 for a steadier steady state.
+    #[arg(long)]
+    iterations: Option<u32>,
     /// Output directory (default: bench/results/<UTC date>/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -157,7 +161,11 @@ fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Resul
     let date = date::today_utc();
     let out = args.out.clone().unwrap_or_else(|| layout.bench_dir.join("results").join(&date));
     let startup_repeats = if observe_cost { 5 } else { 3 };
-    let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, startup_repeats, agent };
+    let iterations = args.iterations.or(match (observe_cost, args.profile) {
+        (true, Profile::Quick) => Some(20),
+        _ => None,
+    });
+    let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, startup_repeats, iterations, agent };
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let results = campaign::execute(layout, &plan, date, command);
     write_outputs(&results, &out, observe_cost)

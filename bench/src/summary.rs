@@ -103,6 +103,22 @@ fn served_share(record: &RunRecord) -> Option<f64> {
     (steady_rps > 0.0).then(|| served / (record.seconds.len() as f64 * steady_rps))
 }
 
+/// Per round, `mode`'s steady state divided by `baseline`'s for `workload`: runs of one
+/// round are adjacent in time, so the ratio cancels most of the machine's slow load drift.
+pub fn paired_steady_ratios(results: &Results, workload: &str, baseline: &str, mode: &str) -> Vec<f64> {
+    let steady = |m: &str, round: u32| -> Option<f64> {
+        let values: Vec<f64> = results
+            .records
+            .iter()
+            .filter(|r| !r.training && r.workload == workload && r.mode == m && r.round == round)
+            .filter_map(|r| metrics::warmup(&r.iteration_ns).map(|w| w.steady_ms))
+            .collect();
+        median(&values)
+    };
+    let rounds: std::collections::BTreeSet<u32> = results.records.iter().map(|r| r.round).collect();
+    rounds.into_iter().filter_map(|round| Some(steady(mode, round)? / steady(baseline, round)?)).collect()
+}
+
 /// The baseline row of the same workload, if the baseline ran.
 pub fn baseline_of<'a>(rows: &'a [Row], workload: &str) -> Option<&'a Row> {
     rows.iter().find(|r| r.workload == workload && r.mode == BASELINE)
@@ -187,6 +203,17 @@ mod tests {
         assert_eq!(rows[1].mode, "fast");
         assert_eq!(rows[1].excess_ms, 10.0);
         assert!(checksum_mismatches(&r).is_empty());
+    }
+
+    #[test]
+    fn paired_ratios_compare_within_a_round() {
+        let r = results(vec![
+            record("h2", "jdk17", 0, &[10, 10, 10], "a"),
+            record("h2", "fast", 0, &[5, 5, 5], "a"),
+            record("h2", "jdk17", 1, &[40, 40, 40], "a"),
+            record("h2", "fast", 1, &[30, 30, 30], "a"),
+        ]);
+        assert_eq!(paired_steady_ratios(&r, "h2", "jdk17", "fast"), vec![0.5, 0.75]);
     }
 
     #[test]
