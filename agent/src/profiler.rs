@@ -25,6 +25,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// JVMTI_CLASS_STATUS_PREPARED: only prepared classes have methods to list.
 const CLASS_STATUS_PREPARED: jint = 2;
+/// Methods with fewer invocations + back-edges than this are not worth a profile entry: most
+/// of a JVM's methods ran a handful of times at start-up, and naming and copying each costs
+/// tens of microseconds.
+pub const MIN_EVENTS: u64 = 32;
 
 /// The profiler's shared state.
 pub struct Profiler {
@@ -181,7 +185,7 @@ fn build(agent: &Agent, jni: Jni) -> Option<ProfileFile> {
         let Ok(methods) = jvmti.class_methods(class) else { continue };
         for method in methods {
             let score = counters_score(shim, method);
-            if score > 0 {
+            if score >= MIN_EVENTS {
                 scored.push((score, method));
             }
         }
