@@ -19,6 +19,11 @@ pub enum Mode {
     /// Report whether this JVM can take part (compat key, features) and do nothing else; used
     /// by `jitfleet doctor`.
     Doctor,
+    /// Observe, and write every C2 nmethod as a portable nmethod into `cache_dir` (or record
+    /// why it cannot be shared).
+    Capture,
+    /// Install the portable nmethods of `cache_dir` through JVMCI as their classes become ready.
+    Install,
 }
 
 impl Mode {
@@ -27,6 +32,8 @@ impl Mode {
             "off" => Some(Mode::Off),
             "observe" => Some(Mode::Observe),
             "doctor" => Some(Mode::Doctor),
+            "capture" => Some(Mode::Capture),
+            "install" => Some(Mode::Install),
             _ => None,
         }
     }
@@ -75,6 +82,8 @@ pub struct Config {
     /// Diagnostics: at exit, dump the shim's raw snapshots of the methods of classes whose
     /// name contains this text to stderr.
     pub shim_dump: Option<String>,
+    /// Where `capture` writes and `install` reads portable nmethods.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -89,6 +98,7 @@ impl Default for Config {
             app: "app".to_string(),
             doctor_out: None,
             shim_dump: None,
+            cache_dir: None,
         }
     }
 }
@@ -125,7 +135,7 @@ impl fmt::Display for ConfigError {
 /// Every key, its meaning and its default: the single source for `--help`-like output and
 /// README.md's table.
 pub const KEYS: &[(&str, &str, &str)] = &[
-    ("mode", "off | observe | doctor", "observe"),
+    ("mode", "off | observe | doctor | capture | install", "observe"),
     ("log", "error | warn | info | debug | trace", "warn"),
     ("log_file", "append log lines to this file instead of stderr", "stderr"),
     ("profile_out", "write profiles here (%p = pid, %a = app)", "not written"),
@@ -134,6 +144,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("app", "application name ([A-Za-z0-9._-], 1..=64 chars)", "app"),
     ("doctor_out", "doctor mode: write the JSON report here", "stdout"),
     ("shim_dump", "diagnostics: dump raw snapshots of classes whose name contains this at exit", "off"),
+    ("cache_dir", "capture/install: the directory of portable nmethods", "required by capture and install"),
 ];
 
 impl Config {
@@ -160,6 +171,14 @@ impl Config {
             })?;
             config.set(key.trim(), value.trim(), Source::AgentOptions)?;
         }
+        if matches!(config.mode, Mode::Capture | Mode::Install) && config.cache_dir.is_none() {
+            return Err(ConfigError {
+                key: "cache_dir".to_string(),
+                source: Source::AgentOptions,
+                problem: format!("mode {:?} needs a cache directory (cache_dir=DIR or JITFLEET_CACHE_DIR)", config.mode)
+                    .to_lowercase(),
+            });
+        }
         Ok(config)
     }
 
@@ -168,7 +187,7 @@ impl Config {
         match key {
             "mode" => {
                 self.mode = Mode::parse(value).ok_or_else(|| {
-                    err(format!("unknown mode '{value}' (expected off, observe or doctor)"))
+                    err(format!("unknown mode '{value}' (expected off, observe, doctor, capture or install)"))
                 })?
             }
             "log" => {
@@ -201,6 +220,7 @@ impl Config {
             }
             "doctor_out" => self.doctor_out = Some(non_empty_path(value).map_err(err)?),
             "shim_dump" => self.shim_dump = Some(value.to_string()),
+            "cache_dir" => self.cache_dir = Some(non_empty_path(value).map_err(err)?),
             _ => {
                 let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
                 return Err(err(format!("unknown key (known: {})", known.join(", "))));
@@ -263,13 +283,29 @@ mod tests {
         assert_eq!(e.key, "moed");
         assert!(e.to_string().starts_with("environment variable JITFLEET_MOED: unknown key"));
         let e = Config::load(env(&[]), Some("mode=fast")).unwrap_err();
-        assert_eq!(e.to_string(), "agent option 'mode': unknown mode 'fast' (expected off, observe or doctor)");
+        assert_eq!(
+            e.to_string(),
+            "agent option 'mode': unknown mode 'fast' (expected off, observe, doctor, capture or install)"
+        );
         let e = Config::load(env(&[]), Some("profile_top=0")).unwrap_err();
         assert!(e.to_string().contains("from 1 to 1000000"), "{e}");
         let e = Config::load(env(&[]), Some("app=a b")).unwrap_err();
         assert_eq!(e.key, "app");
         let e = Config::load(env(&[]), Some("verbose")).unwrap_err();
         assert!(e.to_string().contains("expected key=value"));
+    }
+
+    #[test]
+    fn capture_and_install_need_a_cache_dir() {
+        let c = Config::load(env(&[("JITFLEET_CACHE_DIR", "/tmp/c")]), Some("mode=capture")).unwrap();
+        assert_eq!((c.mode, c.cache_dir), (Mode::Capture, Some(PathBuf::from("/tmp/c"))));
+        let c = Config::load(env(&[]), Some("mode=install,cache_dir=/x")).unwrap();
+        assert_eq!(c.mode, Mode::Install);
+        let e = Config::load(env(&[]), Some("mode=install")).unwrap_err();
+        assert_eq!(e.key, "cache_dir");
+        assert!(e.to_string().contains("needs a cache directory"), "{e}");
+        let e = Config::load(env(&[]), Some("mode=capture,cache_dir=")).unwrap_err();
+        assert_eq!(e.key, "cache_dir");
     }
 
     #[test]

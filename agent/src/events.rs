@@ -22,16 +22,21 @@ pub fn enable(agent: &Agent, how: Start) -> Result<(), JvmtiError> {
     if how == Start::OnLoad {
         events.push(jvmtiEvent::JVMTI_EVENT_VM_INIT);
     }
-    if agent.config.mode == Mode::Observe {
+    if matches!(agent.config.mode, Mode::Observe | Mode::Capture | Mode::Install) {
         callbacks.ClassFileLoadHook = Some(on_class_file_load);
         callbacks.ClassPrepare = Some(on_class_prepare);
         callbacks.DynamicCodeGenerated = Some(on_dynamic_code);
+        // The load hook is enabled at VMInit, not here: enabled this early, HotSpot 17 turns
+        // off CDS's archived module graph and start-up gets ~10 ms slower, while the classes
+        // loaded before VMInit come from the CDS archive and post no bytes to hash anyway.
+        if how == Start::OnAttach {
+            events.push(jvmtiEvent::JVMTI_EVENT_CLASS_FILE_LOAD_HOOK);
+        }
         events.extend([
-            jvmtiEvent::JVMTI_EVENT_CLASS_FILE_LOAD_HOOK,
             jvmtiEvent::JVMTI_EVENT_CLASS_PREPARE,
             jvmtiEvent::JVMTI_EVENT_DYNAMIC_CODE_GENERATED,
         ]);
-        if agent.compile_events {
+        if agent.compile_events && agent.config.mode != Mode::Install {
             callbacks.CompiledMethodLoad = Some(on_compiled_method_load);
             callbacks.CompiledMethodUnload = Some(on_compiled_method_unload);
             events.extend([
@@ -60,6 +65,15 @@ pub fn enable(agent: &Agent, how: Start) -> Result<(), JvmtiError> {
         }
     }
     Ok(())
+}
+
+/// VMInit: from now on the load hook may run without costing start-up (see [`enable`]).
+pub fn enable_class_hook(agent: &Agent) {
+    if matches!(agent.config.mode, Mode::Observe | Mode::Capture | Mode::Install) {
+        if let Err(e) = agent.jvmti.enable_event(jvmtiEvent::JVMTI_EVENT_CLASS_FILE_LOAD_HOOK) {
+            tracing::warn!("{e}: classes are not fingerprinted");
+        }
+    }
 }
 
 unsafe extern "C" fn on_vm_init(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _thread: jthread) {
@@ -117,10 +131,14 @@ unsafe extern "C" fn on_class_file_load(
     });
 }
 
-unsafe extern "C" fn on_class_prepare(_jvmti: *mut jvmtiEnv, _jni: *mut JNIEnv, _thread: jthread, _class: jclass) {
+unsafe extern "C" fn on_class_prepare(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _thread: jthread, class: jclass) {
     guard("ClassPrepare", || {
         if let Some(agent) = lifecycle::agent() {
             agent.profiler.class_prepared();
+            if agent.config.mode == Mode::Install {
+                // SAFETY: the current thread's JNIEnv, inside the callback.
+                crate::install::class_prepared(agent, unsafe { Jni::from_raw(jni) }, class);
+            }
         }
     });
 }
@@ -139,6 +157,9 @@ unsafe extern "C" fn on_compiled_method_load(
         // SAFETY: called inside the callback, where `compile_info` is valid.
         let (methods, edges) = unsafe { inline_tree(method, compile_info) };
         let tier = agent.shim.as_ref().and_then(|s| crate::compilations::tier_of(s, method, code_addr as u64)).unwrap_or(0);
+        if agent.config.mode == Mode::Capture && tier == 4 {
+            crate::capture::compiled_method_load(agent, method, code_addr as u64, &methods);
+        }
         agent.compilations.push(RawCompilation {
             methods,
             edges,
@@ -167,6 +188,7 @@ unsafe extern "C" fn on_dynamic_code(_jvmti: *mut jvmtiEnv, name: *const c_char,
             // SAFETY: NUL-terminated name valid during the callback.
             unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned()
         };
+        crate::capture::blobs::names().record(&name, address as u64, length.max(0) as u64);
         agent.stubs.record(Stub { name, address: address as usize, length: length.max(0) as usize });
     });
 }

@@ -11,12 +11,14 @@
 //! [`shim`] (read-only access to HotSpot's own structures), [`compat`] (this JVM's compat key),
 //! [`profiler`] (profile files), [`doctor`] (the `jitfleet doctor` report).
 
+pub mod capture;
 pub mod classes;
 pub mod compat;
 pub mod compilations;
 pub mod config;
 pub mod doctor;
 pub mod events;
+pub mod install;
 pub mod jni;
 pub mod jvmti;
 pub mod lifecycle;

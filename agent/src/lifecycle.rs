@@ -149,11 +149,14 @@ fn request_capabilities(jvmti: Jvmti, mode: Mode) -> bool {
 
 /// VMInit (or attach): the VM is live; compute the compat key and start background work.
 pub fn vm_init(agent: &'static Agent, jni: Jni) {
+    events::enable_class_hook(agent);
     let key = crate::compat::compute(agent);
     let _ = agent.compat.set(key);
     match agent.config.mode {
         Mode::Doctor => crate::doctor::report(agent),
         Mode::Observe => profiler::start(agent, jni),
+        Mode::Capture => crate::capture::vm_init(agent, jni),
+        Mode::Install => crate::install::vm_init(agent, jni),
         Mode::Off => {}
     }
 }
@@ -163,6 +166,8 @@ pub fn vm_death(agent: &'static Agent, jni: Jni) {
     if agent.config.mode == Mode::Observe {
         profiler::finish(agent, jni);
     }
+    crate::capture::vm_death();
+    crate::install::vm_death();
     let (loads, unloads, dropped) = agent.compilations.stats();
     let (defined, classes, ambiguous) = agent.classes.stats();
     tracing::info!(

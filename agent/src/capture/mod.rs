@@ -1,0 +1,206 @@
+//! Capture (donor side, `mode=capture`): every C2 nmethod this JVM installs is copied while
+//! the service thread keeps it alive, decoded by the relocator, symbolised and written to the
+//! cache directory as a portable nmethod — or recorded in the index as refused, with the
+//! reason. Never guesses: a reference that cannot be named refuses the method.
+//!
+//! Modules: [`copy`] (VM memory → owned sections), [`translate`] (decoded sections →
+//! portable nmethod, pure), [`blobs`] (runtime blob names, shared with install), [`store`]
+//! (files and index).
+
+pub mod blobs;
+pub mod copy;
+pub mod store;
+pub mod translate;
+
+use crate::jni::Jni;
+use crate::lifecycle::Agent;
+use crate::loaders;
+use jitfleet_relocator::portable::{ClassRef, MethodRef, Refusal, RuntimeTarget};
+use jvmti_sys::{jmethodID, JNIEnv, JavaVM, JNI_OK, JNI_VERSION_1_8};
+use once_cell::sync::OnceCell;
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::c_void;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+/// What capture keeps between events.
+struct CaptureState {
+    dir: PathBuf,
+    /// The `JavaVM*`, to get the JNIEnv of the service thread inside CompiledMethodLoad.
+    vm: usize,
+    /// Outcomes by name ("captured" or a refusal name).
+    outcomes: Mutex<BTreeMap<&'static str, u64>>,
+}
+
+static STATE: OnceCell<CaptureState> = OnceCell::new();
+
+/// VMInit in capture mode: make the directory and remember the VM.
+pub fn vm_init(agent: &Agent, jni: Jni) {
+    let Some(dir) = agent.config.cache_dir.clone() else { return };
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        tracing::error!("capture is off: cannot create cache directory {}: {e}", dir.display());
+        return;
+    }
+    let mut vm: *mut JavaVM = std::ptr::null_mut();
+    // SAFETY: `jni` is this thread's JNIEnv; GetJavaVM writes the VM pointer into `vm`.
+    let rc = unsafe { (**jni.raw()).GetJavaVM.map(|f| f(jni.raw(), &mut vm)) };
+    if rc != Some(JNI_OK) || vm.is_null() {
+        tracing::error!("capture is off: JNI GetJavaVM failed");
+        return;
+    }
+    let _ = STATE.set(CaptureState { dir, vm: vm as usize, outcomes: Mutex::new(BTreeMap::new()) });
+    tracing::info!("capture: writing portable nmethods to {}", agent.config.cache_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default());
+}
+
+/// The outcome counts so far, for the summary line and tests.
+pub fn outcomes() -> BTreeMap<&'static str, u64> {
+    STATE.get().map(|s| s.outcomes.lock().unwrap_or_else(|e| e.into_inner()).clone()).unwrap_or_default()
+}
+
+/// VMDeath: one summary line.
+pub fn vm_death() {
+    if STATE.get().is_some() {
+        let summary: Vec<String> = outcomes().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        tracing::info!("capture summary: {}", summary.join(" "));
+    }
+}
+
+/// CompiledMethodLoad in capture mode: capture C2 (tier 4) nmethods.
+///
+/// `inline_methods` are the jmethodIDs of the compilation's inline records (the compiled
+/// method first): the methods its debug info can name.
+pub fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: u64, inline_methods: &[usize]) {
+    let Some(state) = STATE.get() else { return };
+    let Some(shim) = agent.shim.as_ref() else { return };
+    let Some(layout) = shim.layout().capture.as_ref() else { return };
+    let mem = shim.memory();
+    let reg = shim.registry();
+    // The nmethod is the method's current code; an OSR nmethod is not (and is not shared yet).
+    let Some(method_code) = reg.field_offset("Method::_code") else { return };
+    let Ok(method_ptr) = crate::shim::method::method_from_jmethod_id(mem, method as usize as u64) else { return };
+    let Ok(nm) = mem.read_u64(method_ptr + method_code, "Method::_code") else { return };
+    if nm == 0 || mem.read_u64(nm + layout.blob_code_begin, "CodeBlob::_code_begin").ok() != Some(code_addr) {
+        return;
+    }
+    if mem.read_u32(nm + layout.nm_comp_level, "nmethod::_comp_level").ok() != Some(4) {
+        return;
+    }
+    let Some(jni) = current_jni(state.vm) else { return };
+    let name = jni
+        .with_local_frame(32, || method_ref(agent, jni, method as usize))
+        .flatten()
+        .map(|m| m.to_string())
+        .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
+    let mut compile_id = 0;
+    let outcome = capture_one(agent, state, jni, nm, inline_methods, &mut compile_id);
+    let key = match &outcome {
+        Ok(_) => "captured",
+        Err(r) => r.name(),
+    };
+    *state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(0) += 1;
+    match &outcome {
+        Ok(path) => tracing::info!("captured {name} (compile {compile_id}) as {}", path.display()),
+        Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {r}"),
+    }
+    if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, compile_id, &outcome)) {
+        tracing::warn!("capture index in {} not written: {e}", state.dir.display());
+    }
+}
+
+fn capture_one(
+    agent: &Agent,
+    state: &CaptureState,
+    jni: Jni,
+    nm: u64,
+    inline_methods: &[usize],
+    compile_id: &mut u32,
+) -> Result<PathBuf, Refusal> {
+    let shim = agent.shim.as_ref().ok_or(Refusal::NotInUse)?;
+    let layout = shim.layout().capture.as_ref().ok_or(Refusal::NotInUse)?;
+    let mem = shim.memory();
+    let undecodable = |e: crate::shim::ShimError| Refusal::Undecodable(e.to_string());
+    if copy::state(mem, layout, nm).map_err(undecodable)? != copy::STATE_IN_USE {
+        return Err(Refusal::NotInUse);
+    }
+    let oop_map_size = shim.registry().field_offset("ImmutableOopMapSet::_size").unwrap_or(4);
+    let copied = copy::copy_nmethod(mem, layout, nm, oop_map_size).map_err(undecodable)?;
+    *compile_id = copied.compile_id;
+    // Made not entrant while we copied: the verified entry may be patched in our copy.
+    if copy::state(mem, layout, nm).map_err(undecodable)? != copy::STATE_IN_USE {
+        return Err(Refusal::NotInUse);
+    }
+    let decoded = jitfleet_relocator::decode_all(&copied.captured).map_err(|e| Refusal::Undecodable(e.to_string()))?;
+    let compat = match agent.compat.get() {
+        Some(Some(key)) => (key.digest(), key.short_id()),
+        _ => return Err(Refusal::NoCompatKey),
+    };
+    let symbols = jni
+        .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods))
+        .ok_or(Refusal::UnnamedMethod)?;
+    let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
+    store::write_portable(&state.dir, &portable).map_err(|e| Refusal::Undecodable(format!("write failed: {e}")))
+}
+
+/// The JNIEnv of the current (attached) thread.
+fn current_jni(vm: usize) -> Option<Jni> {
+    let vm = vm as *mut JavaVM;
+    let mut env: *mut c_void = std::ptr::null_mut();
+    // SAFETY: `vm` is the JavaVM* obtained at VMInit, valid for the life of the process;
+    // GetEnv only writes the current thread's env into `env`.
+    let rc = unsafe { (**vm).GetEnv.map(|f| f(vm, &mut env, JNI_VERSION_1_8)) };
+    if rc != Some(JNI_OK) || env.is_null() {
+        return None;
+    }
+    // SAFETY: GetEnv returned the calling thread's JNIEnv.
+    Some(unsafe { Jni::from_raw(env as *mut JNIEnv) })
+}
+
+/// A method's identity: class (name, loader, bytes hash), name, descriptor.
+pub fn method_ref(agent: &Agent, jni: Jni, method: usize) -> Option<MethodRef> {
+    let jvmti = agent.jvmti;
+    let id = method as jmethodID;
+    let (name, descriptor) = jvmti.method_name(id).ok()?;
+    let class = jvmti.method_declaring_class(id).ok()?;
+    let class_name = loaders::internal_name(&jvmti.class_signature(class).ok()?);
+    let loader = jvmti.class_loader(class).ok()?;
+    let loader_id = loaders::identify(jvmti, jni, loader);
+    let bytes_hash = agent.classes.hash_of(&class_name, &loader_id);
+    Some(MethodRef { class: ClassRef { name: class_name, loader: loader_id.to_string(), bytes_hash }, name, descriptor })
+}
+
+/// The donor's answers to [`translate::Symbols`]: methods of this compilation's inline
+/// records, blobs by name, libjvm by offset.
+struct DonorSymbols {
+    by_method_ptr: HashMap<u64, MethodRef>,
+}
+
+impl DonorSymbols {
+    fn new(agent: &Agent, jni: Jni, inline_methods: &[usize]) -> DonorSymbols {
+        let mut by_method_ptr = HashMap::new();
+        if let Some(shim) = agent.shim.as_ref() {
+            for &m in inline_methods {
+                let Ok(ptr) = crate::shim::method::method_from_jmethod_id(shim.memory(), m as u64) else { continue };
+                if let Some(r) = method_ref(agent, jni, m) {
+                    by_method_ptr.insert(ptr, r);
+                }
+            }
+        }
+        DonorSymbols { by_method_ptr }
+    }
+}
+
+impl translate::Symbols for DonorSymbols {
+    fn method(&self, method_ptr: u64) -> Option<MethodRef> {
+        self.by_method_ptr.get(&method_ptr).cloned()
+    }
+
+    fn runtime_target(&self, address: u64) -> Option<RuntimeTarget> {
+        blobs::names().symbolise(address).or_else(|| libjvm_offset(address).map(|offset| RuntimeTarget::Libjvm { offset }))
+    }
+}
+
+/// `address - base of libjvm.so`, when the address lies in libjvm.
+pub fn libjvm_offset(address: u64) -> Option<u64> {
+    let object = crate::shim::native::object_containing(address)?;
+    object.path.ends_with("/libjvm.so").then(|| address - object.base)
+}

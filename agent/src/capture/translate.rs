@@ -1,0 +1,423 @@
+//! Turns a decoded C2 nmethod into a [`PortableNmethod`], or names why it cannot (a
+//! [`Refusal`]). Pure: the two VM-dependent questions (what method is this `Method*`, what
+//! runtime routine is at this address) are asked through [`Symbols`], so the whole
+//! translation is testable on synthetic nmethods.
+//!
+//! What the first slice translates (hotspot17.md §4–§5): code without embedded oops or
+//! metadata, without Java calls, constants, handler tables or implicit checks; runtime calls
+//! (uncommon traps, handler blobs) become JVMCI foreign calls; polls become POLL marks with
+//! full-frame debug info; the return-poll stub's absolute `movabs r10, poll_pc` is rewritten
+//! to a RIP-relative `lea`, which JVMCI does not need to relocate. Everything else refuses.
+
+use jitfleet_relocator::deps::DepType;
+use jitfleet_relocator::portable::*;
+use jitfleet_relocator::reloc::RelocKind;
+use jitfleet_relocator::scope::{LocationPlace, LocationType, ScopeValue};
+use jitfleet_relocator::oopmap::OopMapKind;
+use jitfleet_relocator::vmreg::{classify, VmRegKind, STACK0_X86_64};
+use jitfleet_relocator::{CapturedNmethod, CodeSection, DecodedNmethod, PcOffset};
+use std::collections::BTreeMap;
+
+/// What the translation needs to know about the donor JVM.
+pub trait Symbols {
+    /// The method behind a `Method*` taken from the metadata table.
+    fn method(&self, method_ptr: u64) -> Option<MethodRef>;
+    /// A runtime routine's symbolic name.
+    fn runtime_target(&self, address: u64) -> Option<RuntimeTarget>;
+}
+
+/// `lea r10, [rip + disp32]`: REX.W+R, 8D, ModRM(r10, rip).
+const LEA_R10_RIP: [u8; 3] = [0x4c, 0x8d, 0x15];
+/// `movabs r10, imm64`: REX.W+B, B8+2.
+const MOVABS_R10: [u8; 2] = [0x49, 0xba];
+/// A 3-byte nop (`nop dword [rax]`), filling the 10-byte `movabs` after the 7-byte `lea`.
+const NOP3: [u8; 3] = [0x0f, 0x1f, 0x00];
+
+/// Translates one nmethod. `compat` is the donor's compat key digest and short id.
+pub fn translate(
+    captured: &CapturedNmethod,
+    decoded: &DecodedNmethod,
+    symbols: &dyn Symbols,
+    compat: ([u8; 32], String),
+    compile_id: u32,
+) -> Result<PortableNmethod, Refusal> {
+    let l = &captured.layout;
+    if l.entry_bci != -1 {
+        return Err(Refusal::Osr);
+    }
+    if !captured.consts.is_empty() {
+        return Err(Refusal::Constants);
+    }
+    if !decoded.handler_table.is_empty() {
+        return Err(Refusal::ExceptionHandlers);
+    }
+    if !decoded.implicit_checks.is_empty() {
+        return Err(Refusal::ImplicitChecks);
+    }
+    if let Some(d) = decoded.dependencies.iter().find(|d| d.kind != DepType::EvolMethod) {
+        return Err(Refusal::Dependencies(format!("{:?}", d.kind)));
+    }
+    if l.deopt_mh_handler_offset.is_some() {
+        return Err(Refusal::JavaCalls);
+    }
+    let root_ptr = *captured.metadata.first().ok_or(Refusal::UnnamedMethod)?;
+    let mut methods = MethodTable::new(symbols);
+    // The compiled method is what the debug info's outermost scope names; find it there.
+    let root_index = decoded
+        .pcs
+        .iter()
+        .find_map(|p| p.scopes.last())
+        .map(|s| s.method.0)
+        .ok_or(Refusal::UnnamedMethod)?;
+    let root = metadata_at(captured, root_index).unwrap_or(root_ptr);
+    methods.index_of(root)?;
+
+    let mut code = captured.insts.clone();
+    code.extend_from_slice(&captured.stubs);
+    let code_offset = l.code_offset;
+    let pc_of = |header_offset: u32| header_offset.saturating_sub(code_offset);
+    let mut marks = vec![(pc_of(l.verified_entry_point), MarkKind::VerifiedEntry), (pc_of(l.entry_point), MarkKind::UnverifiedEntry)];
+    if l.frame_complete_offset >= 0 {
+        marks.push((l.frame_complete_offset as u32, MarkKind::FrameComplete));
+    }
+    marks.push((pc_of(l.exception_offset), MarkKind::ExceptionHandlerEntry));
+    marks.push((pc_of(l.deopt_handler_offset), MarkKind::DeoptHandlerEntry));
+
+    let code_address = captured.code_address();
+    let mut poll_pcs = Vec::new();
+    let mut return_polls = Vec::new();
+    let mut calls: BTreeMap<u32, (u32, RuntimeTarget)> = BTreeMap::new(); // return pc -> (pc, target)
+    let mut internal_words = Vec::new();
+    for r in &decoded.relocations {
+        let pc = decoded.content.to_pc_offset(r.offset).0;
+        if pc < 0 {
+            return Err(Refusal::Constants);
+        }
+        let pc = pc as u32;
+        match &r.kind {
+            RelocKind::Oop { .. } => return Err(Refusal::Oops),
+            RelocKind::Metadata { .. } => return Err(Refusal::Metadata),
+            RelocKind::VirtualCall { .. }
+            | RelocKind::OptVirtualCall { .. }
+            | RelocKind::StaticCall { .. }
+            | RelocKind::StaticStub { .. } => return Err(Refusal::JavaCalls),
+            RelocKind::ExternalWord { .. } => return Err(Refusal::ExternalWords),
+            RelocKind::SectionWord { .. } | RelocKind::TrampolineStub { .. } => return Err(Refusal::InternalWords),
+            // C2 emits its safepoint poll stubs at the end of insts (`PhaseOutput::fill_buffer`);
+            // the rewrite checks the shape and that the target is a return poll.
+            RelocKind::InternalWord { .. } if r.section != CodeSection::Consts => internal_words.push(pc),
+            RelocKind::InternalWord { .. } => return Err(Refusal::InternalWords),
+            RelocKind::Poll => {
+                marks.push((pc, MarkKind::PollFar));
+                poll_pcs.push(pc);
+            }
+            RelocKind::PollReturn => {
+                marks.push((pc, MarkKind::PollReturnFar));
+                return_polls.push(pc);
+            }
+            RelocKind::RuntimeCall => {
+                let (len, target) = runtime_call_target(&code, pc, code_address).ok_or(Refusal::UnknownCallForm(pc))?;
+                let symbol = symbols.runtime_target(target).ok_or(Refusal::UnknownRuntimeTarget(target))?;
+                calls.insert(pc + len, (pc, symbol));
+            }
+            RelocKind::RuntimeCallWithCp { .. } => return Err(Refusal::UnknownCallForm(pc)),
+            _ => {}
+        }
+    }
+    for pc in internal_words {
+        rewrite_poll_stub_address(&mut code, pc, code_address, &return_polls)?;
+    }
+
+    let mut polls = Vec::new();
+    let mut call_debug: BTreeMap<u32, PortableDebugInfo> = BTreeMap::new();
+    for map in &decoded.oop_maps {
+        let pc = u32::try_from(map.pc_offset.0).map_err(|_| Refusal::UnexplainedSafepoint(0))?;
+        let debug = debug_info_at(captured, decoded, map.pc_offset, &mut methods)?;
+        if poll_pcs.contains(&pc) {
+            polls.push(PollSite { pc, debug });
+        } else if calls.contains_key(&pc) {
+            call_debug.insert(pc, debug);
+        } else {
+            return Err(Refusal::UnexplainedSafepoint(pc));
+        }
+    }
+    let foreign_calls = calls
+        .into_iter()
+        .map(|(ret, (pc, target))| ForeignCall { pc, target, debug: call_debug.remove(&ret) })
+        .collect();
+    marks.sort_by_key(|(pc, _)| *pc);
+    Ok(PortableNmethod {
+        compat_key: compat.0,
+        compat_id: compat.1,
+        methods: methods.into_refs(),
+        entry_bci: l.entry_bci,
+        compile_id,
+        code,
+        frame_size_bytes: l.frame_size_words * 8,
+        orig_pc_offset: u32::try_from(l.orig_pc_offset).map_err(|_| Refusal::UnsupportedValue("orig_pc_offset".into()))?,
+        marks,
+        foreign_calls,
+        polls,
+    })
+}
+
+/// The length and absolute target of the runtime call or jump at `pc`, for the forms
+/// JVMCI's `pd_relocate_ForeignCall` accepts.
+fn runtime_call_target(code: &[u8], pc: u32, code_address: u64) -> Option<(u32, u64)> {
+    let at = pc as usize;
+    let bytes = code.get(at..)?;
+    let rel32 = |from: usize| bytes.get(from..from + 4).map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let rel_target = |len: u32, disp: i32| Some((len, (code_address + u64::from(pc) + u64::from(len)).wrapping_add(disp as i64 as u64)));
+    match bytes {
+        [0xe8, ..] | [0xe9, ..] => rel_target(5, rel32(1)?),
+        [0x0f, op, ..] if (0x80..=0x8f).contains(op) => rel_target(6, rel32(2)?),
+        // movabs r10, imm64; call r10
+        [0x49, 0xba, rest @ ..] if rest.get(8..11) == Some(&[0x41, 0xff, 0xd2]) => {
+            let imm = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+            Some((13, imm))
+        }
+        _ => None,
+    }
+}
+
+/// C2's return-poll stub (`C2SafepointPollStubTable::emit_stub_impl`, emitted after the body in
+/// insts) starts with
+/// `movabs r10, poll_pc` (an internal word): rewrite it to `lea r10, [rip + d]; nop3`, the same
+/// value without an absolute address. Any other internal word refuses the method.
+fn rewrite_poll_stub_address(code: &mut [u8], pc: u32, code_address: u64, return_polls: &[u32]) -> Result<(), Refusal> {
+    let at = pc as usize;
+    let insn = code.get(at..at + 10).ok_or(Refusal::PollStubShape(pc))?;
+    if insn[..2] != MOVABS_R10 {
+        return Err(Refusal::PollStubShape(pc));
+    }
+    let target = u64::from_le_bytes(insn[2..10].try_into().map_err(|_| Refusal::PollStubShape(pc))?);
+    let target_pc = target.checked_sub(code_address).and_then(|t| u32::try_from(t).ok()).ok_or(Refusal::InternalWords)?;
+    if !return_polls.contains(&target_pc) {
+        return Err(Refusal::InternalWords);
+    }
+    let disp = i64::from(target_pc) - i64::from(pc + 7);
+    let disp = i32::try_from(disp).map_err(|_| Refusal::PollStubShape(pc))?;
+    code[at..at + 3].copy_from_slice(&LEA_R10_RIP);
+    code[at + 3..at + 7].copy_from_slice(&disp.to_le_bytes());
+    code[at + 7..at + 10].copy_from_slice(&NOP3);
+    Ok(())
+}
+
+fn metadata_at(captured: &CapturedNmethod, index: u32) -> Option<u64> {
+    captured.metadata.get(usize::try_from(index).ok()?.checked_sub(1)?).copied()
+}
+
+/// Methods named by debug info, in first-seen order (the compiled method first).
+struct MethodTable<'s> {
+    symbols: &'s dyn Symbols,
+    ptrs: Vec<u64>,
+    refs: Vec<MethodRef>,
+}
+
+impl<'s> MethodTable<'s> {
+    fn new(symbols: &'s dyn Symbols) -> Self {
+        MethodTable { symbols, ptrs: Vec::new(), refs: Vec::new() }
+    }
+
+    fn index_of(&mut self, ptr: u64) -> Result<u32, Refusal> {
+        if let Some(i) = self.ptrs.iter().position(|&p| p == ptr) {
+            return Ok(i as u32);
+        }
+        let r = self.symbols.method(ptr).ok_or(Refusal::UnnamedMethod)?;
+        if r.class.bytes_hash.is_none() {
+            return Err(Refusal::NoFingerprint(r.class.name.clone()));
+        }
+        self.ptrs.push(ptr);
+        self.refs.push(r);
+        Ok((self.refs.len() - 1) as u32)
+    }
+
+    fn into_refs(self) -> Vec<MethodRef> {
+        self.refs
+    }
+}
+
+fn debug_info_at(
+    captured: &CapturedNmethod,
+    decoded: &DecodedNmethod,
+    pc: PcOffset,
+    methods: &mut MethodTable<'_>,
+) -> Result<PortableDebugInfo, Refusal> {
+    let scopes = decoded.pc_at(pc).ok_or(Refusal::UnexplainedSafepoint(pc.0 as u32))?;
+    if !scopes.objects.is_empty() {
+        return Err(Refusal::ScalarReplaced);
+    }
+    let mut frames = Vec::new();
+    for (depth, scope) in scopes.scopes.iter().enumerate().rev() {
+        if !scope.monitors.is_empty() {
+            return Err(Refusal::Monitors);
+        }
+        let ptr = metadata_at(captured, scope.method.0).ok_or(Refusal::UnnamedMethod)?;
+        let innermost = depth == 0;
+        frames.push(PortableFrame {
+            method: methods.index_of(ptr)?,
+            bci: scope.bci,
+            reexecute: innermost && scopes.pc.flags.should_reexecute(),
+            rethrow_exception: innermost && scopes.pc.flags.rethrow_exception(),
+            locals: translate_values(&scope.locals)?,
+            stack: translate_values(&scope.expressions)?,
+        });
+    }
+    if frames.is_empty() {
+        return Err(Refusal::UnexplainedSafepoint(pc.0 as u32));
+    }
+    let map = decoded.oop_map_at(pc).ok_or(Refusal::UnexplainedSafepoint(pc.0 as u32))?;
+    let mut references = Vec::new();
+    for v in &map.values {
+        let narrow = match v.kind {
+            OopMapKind::Oop => false,
+            OopMapKind::NarrowOop => true,
+            OopMapKind::Derived { .. } => return Err(Refusal::DerivedOops),
+            OopMapKind::CalleeSaved { .. } => return Err(Refusal::UnsupportedValue("callee-saved register in oop map".into())),
+        };
+        references.push(PortableReference { place: place_of_vmreg(v.vmreg)?, narrow });
+    }
+    Ok(PortableDebugInfo { frames, references })
+}
+
+fn place_of_vmreg(vmreg: u32) -> Result<Place, Refusal> {
+    match classify(vmreg, STACK0_X86_64) {
+        VmRegKind::Stack { offset } => Ok(Place::Stack(offset)),
+        VmRegKind::Gpr { encoding, high: false } => Ok(Place::Register(u16::from(encoding))),
+        VmRegKind::Xmm { encoding, slot: 0 } => Ok(Place::Register(16 + u16::from(encoding))),
+        other => Err(Refusal::UnsupportedValue(format!("VMReg {vmreg} ({other:?})"))),
+    }
+}
+
+/// C2 writes a long or double as (filler, value) over its two slots; JVMCI wants (value,
+/// Illegal). Everything else maps one to one.
+fn translate_values(values: &[ScopeValue]) -> Result<Vec<PortableValue>, Refusal> {
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        let (value, two_slot) = translate_value(v)?;
+        if two_slot {
+            match out.last_mut() {
+                Some(first) => *first = value,
+                None => return Err(Refusal::UnsupportedValue("a two-slot value in the first slot".into())),
+            }
+            out.push(PortableValue::Illegal);
+        } else {
+            out.push(value);
+        }
+    }
+    Ok(out)
+}
+
+/// One value, and whether it is the second slot of a long or double.
+fn translate_value(v: &ScopeValue) -> Result<(PortableValue, bool), Refusal> {
+    Ok(match v {
+        ScopeValue::ConstantInt(i) => (PortableValue::Int(*i), false),
+        ScopeValue::ConstantLong(l) => (PortableValue::Long(*l), true),
+        ScopeValue::ConstantDouble(d) => (PortableValue::Long(*d as i64), true),
+        ScopeValue::ConstantOop(i) if i.0 == 0 => (PortableValue::Null, false),
+        ScopeValue::ConstantOop(_) => return Err(Refusal::Oops),
+        ScopeValue::Object(_) => return Err(Refusal::ScalarReplaced),
+        ScopeValue::Marker => return Err(Refusal::UnsupportedValue("marker".into())),
+        ScopeValue::Location(loc) => {
+            let place = match loc.place {
+                LocationPlace::Stack { offset } => Place::Stack(offset),
+                LocationPlace::Register { vmreg } => place_of_vmreg(vmreg)?,
+            };
+            let xmm = matches!(place, Place::Register(r) if r >= 16);
+            let at = |kind, narrow| PortableValue::At { place, kind, narrow };
+            match loc.kind {
+                LocationType::Invalid => (PortableValue::Illegal, false),
+                LocationType::Normal | LocationType::IntInLong if xmm => (at(SlotKind::Float, false), false),
+                LocationType::Normal | LocationType::IntInLong => (at(SlotKind::Int, false), false),
+                LocationType::FloatInDbl => (at(SlotKind::Float, false), false),
+                LocationType::Lng => (at(SlotKind::Long, false), true),
+                LocationType::Dbl => (at(SlotKind::Double, false), true),
+                LocationType::Oop => (at(SlotKind::Object, false), false),
+                LocationType::NarrowOop => (at(SlotKind::Object, true), false),
+                other => return Err(Refusal::UnsupportedValue(format!("{other:?} location"))),
+            }
+        }
+        // ScopeValue is non_exhaustive: a new kind refuses until translated.
+        #[allow(unreachable_patterns)]
+        other => return Err(Refusal::UnsupportedValue(format!("{other:?}"))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jitfleet_relocator::scope::Location;
+
+    fn loc(kind: LocationType, place: LocationPlace) -> ScopeValue {
+        ScopeValue::Location(Location { kind, place })
+    }
+
+    #[test]
+    fn longs_and_doubles_move_to_the_first_slot() {
+        let values = vec![
+            ScopeValue::ConstantInt(7),
+            ScopeValue::ConstantInt(0),
+            loc(LocationType::Lng, LocationPlace::Register { vmreg: 6 }),
+            ScopeValue::ConstantInt(0),
+            ScopeValue::ConstantLong(-5),
+            loc(LocationType::Invalid, LocationPlace::Stack { offset: 0 }),
+            loc(LocationType::Normal, LocationPlace::Stack { offset: 12 }),
+        ];
+        let out = translate_values(&values).unwrap();
+        assert_eq!(
+            out,
+            vec![
+                PortableValue::Int(7),
+                PortableValue::At { place: Place::Register(3), kind: SlotKind::Long, narrow: false },
+                PortableValue::Illegal,
+                PortableValue::Long(-5),
+                PortableValue::Illegal,
+                PortableValue::Illegal,
+                PortableValue::At { place: Place::Stack(12), kind: SlotKind::Int, narrow: false },
+            ]
+        );
+    }
+
+    #[test]
+    fn objects_and_scalar_replacement_refuse() {
+        assert_eq!(translate_values(&[ScopeValue::Object(1)]), Err(Refusal::ScalarReplaced));
+        assert_eq!(
+            translate_values(&[ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(2))]),
+            Err(Refusal::Oops)
+        );
+        assert!(matches!(translate_values(&[ScopeValue::ConstantLong(1)]), Err(Refusal::UnsupportedValue(_))));
+    }
+
+    #[test]
+    fn runtime_call_forms_give_absolute_targets() {
+        // call rel32 at pc 2 of code at 0x1000: target = 0x1000 + 2 + 5 + 0x10.
+        let code = [0x90, 0x90, 0xe8, 0x10, 0, 0, 0, 0x0f, 0x87, 0xf0, 0xff, 0xff, 0xff];
+        assert_eq!(runtime_call_target(&code, 2, 0x1000), Some((5, 0x1017)));
+        assert_eq!(runtime_call_target(&code, 7, 0x1000), Some((6, 0x1000 + 13 - 16)));
+        let mut mov = vec![0x49, 0xba];
+        mov.extend_from_slice(&0x7f00_1234_5678u64.to_le_bytes());
+        mov.extend_from_slice(&[0x41, 0xff, 0xd2]);
+        assert_eq!(runtime_call_target(&mov, 0, 0), Some((13, 0x7f00_1234_5678)));
+        assert_eq!(runtime_call_target(&[0x90; 8], 0, 0), None);
+    }
+
+    #[test]
+    fn the_return_poll_stub_address_becomes_rip_relative() {
+        // Return poll at pc 4; stub at pc 16: movabs r10, code+4; mov [r15+0x3a0], r10.
+        let base = 0x7000_0000u64;
+        let mut code = vec![0x90; 16];
+        code.extend_from_slice(&MOVABS_R10);
+        code.extend_from_slice(&(base + 4).to_le_bytes());
+        code.extend_from_slice(&[0x4d, 0x89, 0x97, 0xa0, 0x03, 0, 0]);
+        rewrite_poll_stub_address(&mut code, 16, base, &[4]).unwrap();
+        assert_eq!(&code[16..19], &LEA_R10_RIP);
+        let disp = i32::from_le_bytes(code[19..23].try_into().unwrap());
+        assert_eq!(16 + 7 + disp, 4, "lea must compute the poll pc");
+        assert_eq!(&code[23..26], &NOP3);
+        // An internal word that is not a return poll's address refuses.
+        let mut other = code.clone();
+        other[16..18].copy_from_slice(&MOVABS_R10);
+        other[18..26].copy_from_slice(&(base + 8).to_le_bytes());
+        assert_eq!(rewrite_poll_stub_address(&mut other, 16, base, &[4]), Err(Refusal::InternalWords));
+    }
+}

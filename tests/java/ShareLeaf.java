@@ -1,0 +1,31 @@
+/**
+ * A program whose hot method is the simplest kind of C2 code: a static leaf with an int
+ * arithmetic loop, no calls, no allocation, no objects. Used by tests/tests/share.rs: run once
+ * to capture `mix`, then in a second JVM that installs the captured code; both must print the
+ * same lines as a run without the agent.
+ *
+ * Usage: java ShareLeaf ROUNDS
+ */
+public class ShareLeaf {
+    static int mix(int n) {
+        int h = 17;
+        for (int i = 0; i < n; i++) {
+            h = h * 31 + (i ^ (h >>> 7));
+        }
+        return h;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
+        long sum = 0;
+        for (int r = 0; r < rounds; r++) {
+            sum += mix(1000 + (r & 255));
+            if (r % 5000 == 0) {
+                System.out.println("round " + r + " " + sum);
+                // Give the agent's install thread time to act between phases.
+                Thread.sleep(200);
+            }
+        }
+        System.out.println("sum " + sum);
+    }
+}
