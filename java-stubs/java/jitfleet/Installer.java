@@ -1,0 +1,264 @@
+package jitfleet;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import jdk.vm.ci.code.BytecodeFrame;
+import jdk.vm.ci.code.DebugInfo;
+import jdk.vm.ci.code.InstalledCode;
+import jdk.vm.ci.code.Location;
+import jdk.vm.ci.code.Register;
+import jdk.vm.ci.code.RegisterArray;
+import jdk.vm.ci.code.StackSlot;
+import jdk.vm.ci.code.site.Call;
+import jdk.vm.ci.code.site.DataPatch;
+import jdk.vm.ci.code.site.Infopoint;
+import jdk.vm.ci.code.site.InfopointReason;
+import jdk.vm.ci.code.site.Mark;
+import jdk.vm.ci.code.site.Site;
+import jdk.vm.ci.hotspot.HotSpotCodeCacheProvider;
+import jdk.vm.ci.hotspot.HotSpotCompiledCode.Comment;
+import jdk.vm.ci.hotspot.HotSpotCompiledNmethod;
+import jdk.vm.ci.hotspot.HotSpotForeignCallTarget;
+import jdk.vm.ci.hotspot.HotSpotJVMCIRuntime;
+import jdk.vm.ci.hotspot.HotSpotReferenceMap;
+import jdk.vm.ci.hotspot.HotSpotResolvedJavaMethod;
+import jdk.vm.ci.meta.Assumptions.Assumption;
+import jdk.vm.ci.meta.JavaConstant;
+import jdk.vm.ci.meta.JavaKind;
+import jdk.vm.ci.meta.JavaValue;
+import jdk.vm.ci.meta.MetaAccessProvider;
+import jdk.vm.ci.meta.PlatformKind;
+import jdk.vm.ci.meta.ResolvedJavaMethod;
+import jdk.vm.ci.meta.ResolvedJavaType;
+import jdk.vm.ci.meta.Value;
+import jdk.vm.ci.meta.ValueKind;
+import jdk.vm.ci.runtime.JVMCIBackend;
+
+/**
+ * Builds a JVMCI {@code HotSpotCompiledNmethod} from a resolved portable nmethod and installs it
+ * as the method's default code. Called by the jitfleet agent through JNI only; every failure
+ * comes back as a message, never as an exception into the agent.
+ *
+ * <p>The plan is a flat int stream written by the agent's {@code install/plan.rs}; both sides
+ * must agree on its layout (version in the first int).
+ */
+public final class Installer {
+    private Installer() {
+    }
+
+    static final int PLAN_VERSION = 1;
+
+    /** Mark names in the agent's {@code MarkKind} order. */
+    static final String[] MARKS = {
+        "VERIFIED_ENTRY", "UNVERIFIED_ENTRY", "OSR_ENTRY", "EXCEPTION_HANDLER_ENTRY",
+        "DEOPT_HANDLER_ENTRY", "FRAME_COMPLETE", "POLL_FAR", "POLL_RETURN_FAR",
+    };
+
+    /** JavaKind by the agent's {@code SlotKind} order. */
+    static final JavaKind[] KINDS = {
+        JavaKind.Int, JavaKind.Long, JavaKind.Float, JavaKind.Double, JavaKind.Object, JavaKind.Illegal,
+    };
+
+    /** A value kind naming only its platform kind: what the installer reads from values. */
+    static final class SlotValueKind extends ValueKind<SlotValueKind> {
+        SlotValueKind(PlatformKind kind) {
+            super(kind);
+        }
+
+        @Override
+        public SlotValueKind changeType(PlatformKind kind) {
+            return new SlotValueKind(kind);
+        }
+
+        @Override
+        public String toString() {
+            return getPlatformKind().toString();
+        }
+    }
+
+    /**
+     * Installs one nmethod. Returns "installed 0x&lt;nmethod address&gt;" or "failed: &lt;reason&gt;".
+     *
+     * @param classes the declaring class of each method of the plan
+     * @param names method names, {@code <init>} for constructors
+     * @param descriptors JVM method descriptors
+     * @param code instructions and stubs
+     * @param plan the flat plan (see class comment)
+     * @param longs 64-bit operands the plan refers to by index (call targets, long constants)
+     */
+    public static String install(Class<?>[] classes, String[] names, String[] descriptors, byte[] code, int[] plan, long[] longs) {
+        try {
+            return "installed 0x" + Long.toHexString(doInstall(classes, names, descriptors, code, plan, longs));
+        } catch (Throwable t) {
+            return "failed: " + t;
+        }
+    }
+
+    private static long doInstall(Class<?>[] classes, String[] names, String[] descriptors, byte[] code, int[] plan, long[] longs) {
+        HotSpotJVMCIRuntime runtime = HotSpotJVMCIRuntime.runtime();
+        JVMCIBackend backend = runtime.getHostJVMCIBackend();
+        HotSpotCodeCacheProvider codeCache = (HotSpotCodeCacheProvider) backend.getCodeCache();
+        MetaAccessProvider meta = backend.getMetaAccess();
+        HotSpotResolvedJavaMethod[] methods = new HotSpotResolvedJavaMethod[classes.length];
+        for (int i = 0; i < classes.length; i++) {
+            methods[i] = find(meta.lookupJavaType(classes[i]), names[i], descriptors[i]);
+        }
+        PlatformKind word = codeCache.getTarget().arch.getWordKind();
+        Reader r = new Reader(plan, longs, methods, codeCache.getTarget().arch.getRegisters(), word);
+        if (r.next() != PLAN_VERSION) {
+            throw new IllegalArgumentException("plan version mismatch");
+        }
+        int frameSize = r.next();
+        int origPcOffset = r.next();
+        int entryBci = r.next();
+        List<Site> sites = new ArrayList<>();
+        int marks = r.next();
+        for (int i = 0; i < marks; i++) {
+            int pc = r.next();
+            sites.add(new Mark(pc, markId(runtime, MARKS[r.next()])));
+        }
+        int calls = r.next();
+        for (int i = 0; i < calls; i++) {
+            int pc = r.next();
+            long target = longs[r.next()];
+            DebugInfo debug = r.next() != 0 ? r.debugInfo() : null;
+            sites.add(new Call(new HotSpotForeignCallTarget(target), pc, 5, true, debug));
+        }
+        int polls = r.next();
+        for (int i = 0; i < polls; i++) {
+            int pc = r.next();
+            sites.add(new Infopoint(pc, r.debugInfo(), InfopointReason.SAFEPOINT));
+        }
+        // The installer needs relocations and debug info in pc order.
+        sites.sort(Comparator.comparingInt(s -> s.pcOffset));
+        StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);
+        HotSpotResolvedJavaMethod root = methods[0];
+        HotSpotCompiledNmethod nmethod = new HotSpotCompiledNmethod("jitfleet:" + root.format("%H.%n(%p)"), code, code.length,
+                        sites.toArray(new Site[0]), new Assumption[0], methods, new Comment[0], new byte[0], 1, new DataPatch[0],
+                        false, frameSize, rescue, root, entryBci, -1, 0L, false);
+        InstalledCode installed = codeCache.setDefaultCode(root, nmethod);
+        if (installed == null || !installed.isValid()) {
+            throw new IllegalStateException("installed code is not valid");
+        }
+        return installed.getAddress();
+    }
+
+    private static int markId(HotSpotJVMCIRuntime runtime, String name) {
+        Long id = runtime.getConfigStore().getConstants().get("CodeInstaller::" + name);
+        if (id == null) {
+            throw new IllegalArgumentException("no JVMCI mark " + name);
+        }
+        return id.intValue();
+    }
+
+    private static HotSpotResolvedJavaMethod find(ResolvedJavaType type, String name, String descriptor) {
+        ResolvedJavaMethod[] candidates = name.equals("<init>") ? type.getDeclaredConstructors() : type.getDeclaredMethods();
+        for (ResolvedJavaMethod m : candidates) {
+            if (m.getName().equals(name) && m.getSignature().toMethodDescriptor().equals(descriptor)) {
+                return (HotSpotResolvedJavaMethod) m;
+            }
+        }
+        throw new IllegalArgumentException("no method " + type.getName() + "." + name + descriptor);
+    }
+
+    /** Reads the plan stream. */
+    static final class Reader {
+        final int[] plan;
+        final long[] longs;
+        final HotSpotResolvedJavaMethod[] methods;
+        final RegisterArray registers;
+        final PlatformKind word;
+        int at;
+
+        Reader(int[] plan, long[] longs, HotSpotResolvedJavaMethod[] methods, RegisterArray registers, PlatformKind word) {
+            this.plan = plan;
+            this.longs = longs;
+            this.methods = methods;
+            this.registers = registers;
+            this.word = word;
+        }
+
+        int next() {
+            return plan[at++];
+        }
+
+        DebugInfo debugInfo() {
+            int frames = next();
+            BytecodeFrame frame = null;
+            for (int f = 0; f < frames; f++) {
+                HotSpotResolvedJavaMethod method = methods[next()];
+                int bci = next();
+                boolean reexecute = next() != 0;
+                boolean rethrow = next() != 0;
+                int numLocals = next();
+                int numStack = next();
+                JavaValue[] values = new JavaValue[numLocals + numStack];
+                JavaKind[] kinds = new JavaKind[numLocals + numStack];
+                for (int i = 0; i < values.length; i++) {
+                    kinds[i] = KINDS[next()];
+                    values[i] = value(kinds[i]);
+                }
+                // JVMCI derives "reexecute" as !duringCall.
+                frame = new BytecodeFrame(frame, method, bci, rethrow, !reexecute, values, kinds, numLocals, numStack, 0);
+            }
+            int refs = next();
+            Location[] objects = new Location[refs];
+            Location[] bases = new Location[refs];
+            int[] sizes = new int[refs];
+            for (int i = 0; i < refs; i++) {
+                boolean register = next() == 0;
+                int where = next();
+                objects[i] = register ? Location.register(registers.get(where)) : Location.stack(where);
+                sizes[i] = next() != 0 ? 4 : 8;
+            }
+            DebugInfo info = new DebugInfo(frame);
+            info.setReferenceMap(new HotSpotReferenceMap(objects, bases, sizes, 16));
+            return info;
+        }
+
+        JavaValue value(JavaKind kind) {
+            int tag = next();
+            switch (tag) {
+                case 0:
+                    return Value.ILLEGAL;
+                case 1:
+                    return JavaConstant.forInt(next());
+                case 2:
+                    return JavaConstant.forLong(longs[next()]);
+                case 3:
+                    return JavaConstant.NULL_POINTER;
+                case 4: {
+                    boolean register = next() == 0;
+                    int where = next();
+                    boolean narrow = next() != 0;
+                    PlatformKind platform = platformKind(kind, narrow);
+                    SlotValueKind vk = new SlotValueKind(platform);
+                    if (register) {
+                        Register reg = registers.get(where);
+                        return reg.asValue(vk);
+                    }
+                    return StackSlot.get(vk, where, false);
+                }
+                default:
+                    throw new IllegalArgumentException("bad value tag " + tag);
+            }
+        }
+
+        PlatformKind platformKind(JavaKind kind, boolean narrow) {
+            switch (kind) {
+                case Object:
+                    return narrow ? jdk.vm.ci.amd64.AMD64Kind.DWORD : word;
+                case Long:
+                    return jdk.vm.ci.amd64.AMD64Kind.QWORD;
+                case Float:
+                    return jdk.vm.ci.amd64.AMD64Kind.SINGLE;
+                case Double:
+                    return jdk.vm.ci.amd64.AMD64Kind.DOUBLE;
+                default:
+                    return jdk.vm.ci.amd64.AMD64Kind.DWORD;
+            }
+        }
+    }
+}
