@@ -98,9 +98,6 @@ pub enum ConfigError {
         /// The allowed range.
         detail: String,
     },
-    /// The same address is used twice.
-    #[error("--listen and --metrics are both {0}; the QUIC and metrics ports must differ")]
-    SameAddress(SocketAddr),
     /// A donor identity is empty.
     #[error("--donor-identities: empty name in the list")]
     EmptyDonorIdentity,
@@ -146,9 +143,6 @@ pub fn validate(config: &ServerConfig) -> Result<(), ConfigError> {
             value: config.max_store_bytes.to_string(),
             detail: format!("must be at least {MIN_STORE_BYTES} (1M)"),
         });
-    }
-    if config.metrics == Some(config.listen) {
-        return Err(ConfigError::SameAddress(config.listen));
     }
     if config.donor_identities.iter().any(|name| name.trim().is_empty()) {
         return Err(ConfigError::EmptyDonorIdentity);

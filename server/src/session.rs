@@ -4,7 +4,7 @@
 //!    version or a bad application name gets a `Refuse` naming the reason, then the
 //!    connection is closed with [`close_code::REFUSED`].
 //! 2. On acceptance the server replies `HelloAck` and sends, one-way, the fleet's
-//!    `CodeCatalog` and the `Policy` to apply.
+//!    `CodeCatalog` and the `Policy` to apply (each on its own stream, so in either order).
 //! 3. Then, in order of arrival:
 //!    - `ProfileDelta`, `CompileEvents`, `InstallReport` — one-way, or as requests answered
 //!      with the current `Policy` (an acknowledgement);
