@@ -15,9 +15,11 @@ use std::ffi::{c_char, c_uchar, c_void, CStr};
 /// already enabled are disabled again, so the agent is fully off.
 pub fn enable(agent: &Agent, how: Start) -> Result<(), JvmtiError> {
     let jvmti = agent.jvmti;
-    let mut callbacks = jvmtiEventCallbacks::default();
-    callbacks.VMInit = Some(on_vm_init);
-    callbacks.VMDeath = Some(on_vm_death);
+    let mut callbacks = jvmtiEventCallbacks {
+        VMInit: Some(on_vm_init),
+        VMDeath: Some(on_vm_death),
+        ..Default::default()
+    };
     let mut events = vec![jvmtiEvent::JVMTI_EVENT_VM_DEATH];
     if how == Start::OnLoad {
         events.push(jvmtiEvent::JVMTI_EVENT_VM_INIT);

@@ -1,5 +1,10 @@
 //! The few JNI calls the agent makes, each checked: a JNI exception raised by one of them is
 //! cleared here and turned into an error, so it never leaks into the application's thread.
+//!
+//! References (`jobject`, `jclass`, ...) are opaque VM handles, not pointers the agent reads;
+//! every caller passes a reference it just received from the VM on the same thread.
+// The handles look like raw pointers to clippy; they are only ever handed back to the VM.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 use jvmti_sys::*;
 use std::ffi::{CStr, CString};

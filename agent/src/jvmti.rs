@@ -3,6 +3,9 @@
 //!
 //! Only the functions the agent uses are wrapped. Every `unsafe` block here calls a function
 //! of HotSpot's JVMTI table with arguments that satisfy the JVMTI specification.
+// JNI references and method ids are opaque VM handles that JVMTI validates itself; clippy
+// takes them for raw pointers the agent dereferences.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 use jvmti_sys::*;
 use std::ffi::{c_char, c_void, CStr, CString};

@@ -64,7 +64,10 @@ fn options_str(options: *const c_char) -> Option<String> {
 #[no_mangle]
 pub unsafe extern "C" fn Agent_OnLoad(vm: *mut JavaVM, options: *mut c_char, _reserved: *mut c_void) -> jint {
     let options = options_str(options);
-    if guard("Agent_OnLoad", || lifecycle::start(vm, options.as_deref(), lifecycle::Start::OnLoad)).is_none() {
+    if guard("Agent_OnLoad", || {
+        // SAFETY: `vm` is the JavaVM* HotSpot passed to this entry point.
+        unsafe { lifecycle::start(vm, options.as_deref(), lifecycle::Start::OnLoad) }
+    }).is_none() {
         log::early("disabled: internal error while loading (see above)");
     }
     JNI_OK
@@ -77,7 +80,10 @@ pub unsafe extern "C" fn Agent_OnLoad(vm: *mut JavaVM, options: *mut c_char, _re
 #[no_mangle]
 pub unsafe extern "C" fn Agent_OnAttach(vm: *mut JavaVM, options: *mut c_char, _reserved: *mut c_void) -> jint {
     let options = options_str(options);
-    if guard("Agent_OnAttach", || lifecycle::start(vm, options.as_deref(), lifecycle::Start::OnAttach)).is_none() {
+    if guard("Agent_OnAttach", || {
+        // SAFETY: `vm` is the JavaVM* HotSpot passed to this entry point.
+        unsafe { lifecycle::start(vm, options.as_deref(), lifecycle::Start::OnAttach) }
+    }).is_none() {
         log::early("disabled: internal error while attaching (see above)");
     }
     JNI_OK

@@ -46,7 +46,10 @@ pub fn agent() -> Option<&'static Agent> {
 }
 
 /// Entry point of both `Agent_OnLoad` and `Agent_OnAttach`.
-pub fn start(vm: *mut JavaVM, options: Option<&str>, how: Start) {
+///
+/// # Safety
+/// `vm` must be the `JavaVM*` HotSpot passed to the entry point.
+pub unsafe fn start(vm: *mut JavaVM, options: Option<&str>, how: Start) {
     let config = match Config::load(std::env::vars(), options) {
         Ok(c) => c,
         Err(e) => {

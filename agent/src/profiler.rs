@@ -190,7 +190,7 @@ fn build(agent: &Agent, jni: Jni) -> Option<ProfileFile> {
             }
         }
     }
-    scored.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
     scored.truncate(agent.config.profile_top);
 
     // Pass 2: the hottest methods in full.

@@ -101,7 +101,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn show_profile(file: &PathBuf, json: bool, limit: usize) -> Result<ExitCode, String> {
+fn show_profile(file: &std::path::Path, json: bool, limit: usize) -> Result<ExitCode, String> {
     let profile = jitfleet_transport::profile::read_profile_file(file).map_err(|e| e.to_string())?;
     if json {
         let text = serde_json::to_string_pretty(&profile).map_err(|e| e.to_string())?;

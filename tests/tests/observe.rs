@@ -4,7 +4,6 @@
 
 use jitfleet_tests::*;
 use jitfleet_transport::profile::{read_profile_file, MethodProfile, ProfileData, ProfileFile};
-use std::path::Path;
 use std::process::Command;
 
 const PROBE: &str = "ObserveProbe";

@@ -28,7 +28,7 @@ pub unsafe fn dump_loaded_methods(jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, filter
         return;
     };
     // SAFETY: the caller passes the live JVMTI env and this thread's JNIEnv (VMDeath callback).
-    let out = unsafe { dump_matching(shim, jvmti, jni, &filter) };
+    let out = unsafe { dump_matching(shim, jvmti, jni, filter) };
     eprint!("{out}");
 }
 
