@@ -3,77 +3,15 @@
 
 mod support;
 
-use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use jitfleet_server::http::fetch;
 use jitfleet_server::metrics::sample_value;
 use jitfleet_transport::wire::*;
+use support::process::{ServerProcess, BINARY};
 use support::*;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_jitfleet-server");
-
-/// A free UDP port and a free TCP port on loopback (released just before use: a tiny race
-/// that other tests on this machine are unlikely to lose against).
-fn free_ports() -> (SocketAddr, SocketAddr) {
-    let udp = UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let tcp = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    (udp, tcp)
-}
-
-struct ServerProcess {
-    child: Child,
-    quic: SocketAddr,
-    metrics: SocketAddr,
-}
-
-impl ServerProcess {
-    fn spawn(pki: &TestPki, store: &Path) -> Self {
-        let (quic, metrics) = free_ports();
-        let child = Command::new(BINARY)
-            .args(["serve", "--listen", &quic.to_string(), "--metrics", &metrics.to_string()])
-            .arg("--cert")
-            .arg(&pki.pki.server.cert)
-            .arg("--key")
-            .arg(&pki.pki.server.key)
-            .arg("--ca")
-            .arg(&pki.pki.ca.cert)
-            .arg("--store")
-            .arg(store)
-            .args(["--flush-seconds", "1"])
-            .env("JITFLEET_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("server binary starts");
-        let server = Self { child, quic, metrics };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while fetch(&server.url("/healthz"), Duration::from_secs(1)).is_err() {
-            assert!(Instant::now() < deadline, "server did not come up within 20 s");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.metrics)
-    }
-
-    /// SIGKILL: no shutdown path runs.
-    fn kill_9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_killed_with_sigkill_and_restarted_loses_no_acknowledged_code_or_flushed_profile() {
@@ -81,7 +19,7 @@ async fn the_binary_killed_with_sigkill_and_restarted_loses_no_acknowledged_code
     let store = tempfile::tempdir().unwrap();
     let blobs: Vec<Vec<u8>> = (0..10).map(|seed| code(seed, 30_000)).collect();
 
-    let server = ServerProcess::spawn(&pki, store.path());
+    let server = ServerProcess::spawn(&pki, store.path(), &[]);
     let donor = Replica::join(server.quic, &pki, "donor", Role::Donor).await;
     let mut replica = Replica::join(server.quic, &pki, "client", Role::Receiver).await;
     replica.send_delta(vec![profile("hot", 5_000, vec![branch(1, 4, 1)])]).await;
@@ -93,7 +31,7 @@ async fn the_binary_killed_with_sigkill_and_restarted_loses_no_acknowledged_code
     server.kill_9();
     assert!(donor.connection.ping().await.is_err(), "the server is gone");
 
-    let server = ServerProcess::spawn(&pki, store.path());
+    let server = ServerProcess::spawn(&pki, store.path(), &[]);
     let receiver = Replica::join(server.quic, &pki, "client2", Role::Receiver).await;
     assert_eq!(receiver.catalog.entries.len(), blobs.len());
     let replies = receiver.fetch(receiver.catalog.entries.iter().map(|e| e.content_hash).collect()).await;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test binary uses a different subset of these helpers.
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
