@@ -16,6 +16,9 @@ pub const INSTALL_METHOD: (&str, &str) = (
     "([Ljava/lang/Class;[Ljava/lang/String;[Ljava/lang/String;[B[I[J)Ljava/lang/String;",
 );
 
+/// `Installer.warmUp() -> String` (null when JVMCI is ready, else the error).
+pub const WARM_UP_METHOD: (&str, &str) = ("warmUp", "()Ljava/lang/String;");
+
 /// JVMCI packages the helper needs exported to the unnamed module.
 pub const JVMCI_PACKAGES: &[&str] = &[
     "jdk.vm.ci.code",

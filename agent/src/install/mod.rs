@@ -1,9 +1,272 @@
-//! Install (receiver side, `mode=install`): placeholder until the JVMCI half lands.
+//! Install (receiver side, `mode=install`): the portable nmethods of the cache directory are
+//! installed through JVMCI as the methods' code once their classes are initialised here.
+//!
+//! Flow: VMInit reads the directory (only files of this JVM's compat key), sets up the helper
+//! jar ([`jvmci`]) and starts the `jitfleet-installer` agent thread. ClassPrepare hands the
+//! classes that have waiting code to that thread, which waits for their initialisation,
+//! checks the class fingerprints, resolves runtime targets ([`plan`]) and calls the helper.
+//! Every failure skips that method with a logged reason; nothing is installed on doubt.
+//!
+//! What the user passes: `-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI` (see [`jvmci`]).
 
+pub mod jvmci;
+pub mod plan;
+
+use crate::capture::blobs;
 use crate::jni::Jni;
 use crate::lifecycle::Agent;
-use jvmti_sys::jclass;
+use crate::loaders;
+use jitfleet_relocator::portable::{decode_portable, PortableNmethod, RuntimeTarget};
+use jvmti_sys::*;
+use once_cell::sync::OnceCell;
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-pub fn vm_init(_agent: &'static Agent, _jni: Jni) {}
-pub fn class_prepared(_agent: &Agent, _jni: Jni, _class: jclass) {}
-pub fn vm_death() {}
+/// How often the installer thread looks at classes waiting for initialisation.
+const POLL_INTERVAL: Duration = Duration::from_millis(5);
+
+/// One installed method, checked again at exit.
+struct Installed {
+    name: String,
+    method: usize,
+    nmethod: u64,
+}
+
+struct InstallState {
+    /// Portable nmethods by the internal name of their method's class, not yet handed over.
+    waiting: Mutex<HashMap<String, Vec<PortableNmethod>>>,
+    /// Prepared classes (global references) with their nmethods, waiting for initialisation.
+    ready: Mutex<Vec<(usize, Vec<PortableNmethod>)>>,
+    helper: jvmci::Helper,
+    outcomes: Mutex<BTreeMap<String, u64>>,
+    installed: Mutex<Vec<Installed>>,
+    stop: AtomicBool,
+}
+
+static STATE: OnceCell<InstallState> = OnceCell::new();
+
+impl InstallState {
+    fn count(&self, outcome: &str) {
+        *self.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry(outcome.to_string()).or_insert(0) += 1;
+    }
+}
+
+/// VMInit in install mode.
+pub fn vm_init(agent: &'static Agent, jni: Jni) {
+    let Some(dir) = agent.config.cache_dir.clone() else { return };
+    let Some(Some(key)) = agent.compat.get() else {
+        tracing::error!("install is off: this JVM has no compat key");
+        return;
+    };
+    if agent.shim.as_ref().and_then(|s| s.layout().method.as_ref()).is_none() {
+        tracing::error!("install is off: HotSpot's method layout could not be read");
+        return;
+    }
+    let digest = key.digest();
+    let mut outcomes = BTreeMap::new();
+    let mut waiting: HashMap<String, Vec<PortableNmethod>> = HashMap::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!("install is off: cannot read cache directory {}: {e}", dir.display());
+            return;
+        }
+    };
+    for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == crate::capture::store::EXTENSION)) {
+        let outcome = match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| decode_portable(&b).map_err(|e| e.to_string())) {
+            Err(e) => {
+                tracing::warn!("skipping {}: {e}", path.display());
+                "unreadable"
+            }
+            Ok(nm) if nm.compat_key != digest => "compat_mismatch",
+            Ok(nm) => match nm.root() {
+                Some(root) => {
+                    waiting.entry(root.class.name.clone()).or_default().push(nm);
+                    "found"
+                }
+                None => "unreadable",
+            },
+        };
+        *outcomes.entry(outcome.to_string()).or_insert(0u64) += 1;
+    }
+    let helper = match jvmci::set_up(agent.jvmti, jni) {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!("install is off: {e}");
+            return;
+        }
+    };
+    tracing::info!("install: {:?} in {}", outcomes, dir.display());
+    let state = InstallState {
+        waiting: Mutex::new(waiting),
+        ready: Mutex::new(Vec::new()),
+        helper,
+        outcomes: Mutex::new(outcomes),
+        installed: Mutex::new(Vec::new()),
+        stop: AtomicBool::new(false),
+    };
+    if STATE.set(state).is_err() {
+        return;
+    }
+    let Some(thread) = jni.new_thread("jitfleet-installer") else {
+        tracing::error!("install is off: cannot create the installer thread");
+        return;
+    };
+    if let Err(e) = agent.jvmti.run_agent_thread(thread, Some(installer_body), std::ptr::null()) {
+        tracing::error!("install is off: {e}");
+    }
+    jni.delete_local_ref(thread);
+}
+
+/// ClassPrepare in install mode: hand a class with waiting code to the installer thread.
+pub fn class_prepared(agent: &Agent, jni: Jni, class: jclass) {
+    let Some(state) = STATE.get() else { return };
+    let Ok(signature) = agent.jvmti.class_signature(class) else { return };
+    let name = loaders::internal_name(&signature);
+    let Some(nmethods) = state.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&name) else { return };
+    let e = jni.raw();
+    // SAFETY: `class` is the live local reference of the event; the global reference is
+    // deleted by the installer thread when done.
+    let global = unsafe { ((**e).NewGlobalRef.expect("JNI NewGlobalRef"))(e, class) };
+    if global.is_null() {
+        jni.clear_exception();
+        return;
+    }
+    state.ready.lock().unwrap_or_else(|e| e.into_inner()).push((global as usize, nmethods));
+}
+
+unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _arg: *mut c_void) {
+    crate::guard("installer thread", || {
+        let (Some(agent), Some(state)) = (crate::lifecycle::agent(), STATE.get()) else { return };
+        // SAFETY: the JNIEnv of this agent thread.
+        let jni = unsafe { Jni::from_raw(jni) };
+        let started = Instant::now();
+        match jni.with_local_frame(8, || jvmci::warm_up(jni, &state.helper)) {
+            Some(Ok(())) => tracing::info!("install: JVMCI runtime ready in {} ms", started.elapsed().as_millis()),
+            Some(Err(e)) => {
+                tracing::error!("install is off: JVMCI runtime does not start: {e}");
+                return;
+            }
+            None => return,
+        }
+        while !state.stop.load(Ordering::Relaxed) {
+            std::thread::sleep(POLL_INTERVAL);
+            let ready = std::mem::take(&mut *state.ready.lock().unwrap_or_else(|e| e.into_inner()));
+            let mut later = Vec::new();
+            for (class, nmethods) in ready {
+                let initialised = agent
+                    .jvmti
+                    .class_status(class as jclass)
+                    .map(|s| s & JVMTI_CLASS_STATUS_INITIALIZED as jint != 0)
+                    .unwrap_or(false);
+                if !initialised {
+                    later.push((class, nmethods));
+                    continue;
+                }
+                for nm in &nmethods {
+                    jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, nm));
+                }
+                let e = jni.raw();
+                // SAFETY: the global reference made in `class_prepared`, used no more.
+                unsafe { ((**e).DeleteGlobalRef.expect("JNI DeleteGlobalRef"))(e, class as jobject) };
+            }
+            state.ready.lock().unwrap_or_else(|e| e.into_inner()).extend(later);
+        }
+    });
+}
+
+fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, nm: &PortableNmethod) {
+    let Some(root) = nm.root() else { return };
+    let name = root.to_string();
+    let started = Instant::now();
+    let refuse = |reason: &str, detail: String| {
+        tracing::warn!("not installed {name}: {detail}");
+        state.count(reason);
+    };
+    if nm.methods.len() > 1 {
+        return refuse("inlined_methods", "code with inlined methods is not resolved yet".into());
+    }
+    // Same class bytes and an equivalent loader, or nothing.
+    let loader = agent.jvmti.class_loader(class).map(|l| loaders::identify(agent.jvmti, jni, l));
+    let Ok(loader) = loader else { return refuse("class_mismatch", "its class loader is unknown".into()) };
+    if loader.to_string() != root.class.loader {
+        return refuse("class_mismatch", format!("loader {loader} here, {} in the donor", root.class.loader));
+    }
+    let here = agent.classes.hash_of(&root.class.name, &loader);
+    if here.is_none() || here != root.class.bytes_hash {
+        return refuse("class_mismatch", "the class bytes differ from the donor's (or were not seen)".into());
+    }
+    let plan = match plan::build_plan(nm, &resolve_target) {
+        Ok(p) => p,
+        Err(e) => return refuse("unresolved", e.to_string()),
+    };
+    let Some(method) = agent
+        .jvmti
+        .class_methods(class)
+        .ok()
+        .and_then(|ms| ms.into_iter().find(|&m| agent.jvmti.method_name(m).ok() == Some((root.name.clone(), root.descriptor.clone()))))
+    else {
+        return refuse("class_mismatch", "no such method here".into());
+    };
+    let methods = [jvmci::HelperMethod { class, name: root.name.clone(), descriptor: root.descriptor.clone() }];
+    match jvmci::install(jni, &state.helper, &methods, &nm.code, &plan.ints, &plan.longs) {
+        Ok(nmethod) => {
+            let current = current_code(agent, method);
+            tracing::info!(
+                "installed {name} (donor compile {}) as nmethod {nmethod:#x} in {} us; Method::_code {}",
+                nm.compile_id,
+                started.elapsed().as_micros(),
+                if current == Some(nmethod) { "is the installed nmethod" } else { "is NOT the installed nmethod" }
+            );
+            state.count("installed");
+            state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod });
+        }
+        Err(message) => refuse("jvmci_error", format!("JVMCI refused: {message}")),
+    }
+}
+
+/// This JVM's address of a runtime target.
+fn resolve_target(target: &RuntimeTarget) -> Option<u64> {
+    match target {
+        RuntimeTarget::CodeBlob { name, ordinal, offset } => blobs::names().resolve(name, *ordinal, *offset),
+        RuntimeTarget::Libjvm { offset } => {
+            let anchor = crate::shim::native::lookup_symbol("gHotSpotVMStructs")?;
+            let libjvm = crate::shim::native::object_containing(anchor)?;
+            libjvm.base.checked_add(*offset)
+        }
+    }
+}
+
+/// `Method::_code` of a method, read through the shim.
+fn current_code(agent: &Agent, method: jmethodID) -> Option<u64> {
+    let shim = agent.shim.as_ref()?;
+    let offset = shim.registry().field_offset("Method::_code")?;
+    let ptr = crate::shim::method::method_from_jmethod_id(shim.memory(), method as usize as u64).ok()?;
+    shim.memory().read_u64(ptr + offset, "Method::_code").ok()
+}
+
+/// VMDeath: stop the thread; report whether each installed nmethod is still the method's code.
+pub fn vm_death() {
+    let Some(state) = STATE.get() else { return };
+    state.stop.store(true, Ordering::Relaxed);
+    let Some(agent) = crate::lifecycle::agent() else { return };
+    let installed = state.installed.lock().unwrap_or_else(|e| e.into_inner());
+    let mut still = 0;
+    for i in installed.iter() {
+        let current = current_code(agent, i.method as jmethodID);
+        if current == Some(i.nmethod) {
+            still += 1;
+        }
+        tracing::info!(
+            "at exit {}: Method::_code {}",
+            i.name,
+            if current == Some(i.nmethod) { "is still the installed nmethod" } else { "is no longer the installed nmethod" }
+        );
+    }
+    let outcomes = state.outcomes.lock().unwrap_or_else(|e| e.into_inner());
+    let summary: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    tracing::info!("install summary: {} still_installed_at_exit={still}", summary.join(" "));
+}

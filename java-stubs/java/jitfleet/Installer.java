@@ -50,6 +50,24 @@ public final class Installer {
 
     static final int PLAN_VERSION = 1;
 
+    /**
+     * Compile ids given to installed code. JVMCI would assign one during installation, but the
+     * {@code HotSpotNmethod} of default code finds its nmethod by the id it was created with,
+     * so an id assigned later leaves it unable to report its address. A range far above
+     * CompileBroker's counter keeps them apart in logs.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger(900_000_000);
+
+    /** Initialises the JVMCI runtime ahead of the first install; returns an error or null. */
+    public static String warmUp() {
+        try {
+            HotSpotJVMCIRuntime.runtime().getHostJVMCIBackend().getCodeCache();
+            return null;
+        } catch (Throwable t) {
+            return t.toString();
+        }
+    }
+
     /** Mark names in the agent's {@code MarkKind} order. */
     static final String[] MARKS = {
         "VERIFIED_ENTRY", "UNVERIFIED_ENTRY", "OSR_ENTRY", "EXCEPTION_HANDLER_ENTRY",
@@ -137,10 +155,10 @@ public final class Installer {
         HotSpotResolvedJavaMethod root = methods[0];
         HotSpotCompiledNmethod nmethod = new HotSpotCompiledNmethod("jitfleet:" + root.format("%H.%n(%p)"), code, code.length,
                         sites.toArray(new Site[0]), new Assumption[0], methods, new Comment[0], new byte[0], 1, new DataPatch[0],
-                        false, frameSize, rescue, root, entryBci, -1, 0L, false);
+                        false, frameSize, rescue, root, entryBci, NEXT_ID.getAndIncrement(), 0L, false);
         InstalledCode installed = codeCache.setDefaultCode(root, nmethod);
         if (installed == null || !installed.isValid()) {
-            throw new IllegalStateException("installed code is not valid");
+            throw new IllegalStateException("installed code is not valid: " + installed);
         }
         return installed.getAddress();
     }

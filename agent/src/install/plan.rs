@@ -1,0 +1,256 @@
+//! The flat plan handed to `jitfleet.Installer.install` (java-stubs/java/jitfleet/Installer.java):
+//! a portable nmethod whose runtime targets are resolved to this JVM's addresses, written as
+//! an `int[]` stream plus a `long[]` pool for 64-bit operands. Both sides must agree on
+//! [`PLAN_VERSION`]; the layout is documented here and read by `Installer.Reader`.
+//!
+//! ```text
+//! version frame_size orig_pc_offset entry_bci
+//! n_marks   (pc mark)*                       mark = MarkKind order of MARKS in Installer
+//! n_calls   (pc long_index has_debug debug?)*
+//! n_polls   (pc debug)*
+//! debug  = n_frames (method bci reexecute rethrow n_locals n_stack (kind value)*)*  outermost first
+//!          n_refs (place_tag where narrow)*
+//! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow     (illegal, int, long, null, at)
+//! place_tag = 0 register (JVMCI number) | 1 stack (bytes from SP)
+//! kind   = SlotKind order: int long float double object illegal
+//! ```
+
+use jitfleet_relocator::portable::*;
+
+/// Must equal `Installer.PLAN_VERSION`.
+pub const PLAN_VERSION: i32 = 1;
+
+/// A plan ready for JNI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub ints: Vec<i32>,
+    pub longs: Vec<i64>,
+}
+
+/// Why a plan could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("runtime target {0:?} does not exist in this JVM")]
+    Unresolved(RuntimeTarget),
+    #[error("value {0} does not fit the plan's 32-bit slots")]
+    TooLarge(u64),
+}
+
+/// Builds the plan; `resolve` gives this JVM's address of a runtime target.
+pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Option<u64>) -> Result<Plan, PlanError> {
+    let mut w = Writer::default();
+    w.int(PLAN_VERSION);
+    w.u32(nm.frame_size_bytes)?;
+    w.u32(nm.orig_pc_offset)?;
+    w.int(nm.entry_bci);
+    w.len(nm.marks.len())?;
+    for (pc, mark) in &nm.marks {
+        w.u32(*pc)?;
+        w.int(mark_code(*mark));
+    }
+    w.len(nm.foreign_calls.len())?;
+    for call in &nm.foreign_calls {
+        let address = resolve(&call.target).ok_or_else(|| PlanError::Unresolved(call.target.clone()))?;
+        w.u32(call.pc)?;
+        let index = w.long(address as i64)?;
+        w.int(index);
+        match &call.debug {
+            Some(d) => {
+                w.int(1);
+                w.debug(d)?;
+            }
+            None => w.int(0),
+        }
+    }
+    w.len(nm.polls.len())?;
+    for poll in &nm.polls {
+        w.u32(poll.pc)?;
+        w.debug(&poll.debug)?;
+    }
+    Ok(Plan { ints: w.ints, longs: w.longs })
+}
+
+fn mark_code(mark: MarkKind) -> i32 {
+    match mark {
+        MarkKind::VerifiedEntry => 0,
+        MarkKind::UnverifiedEntry => 1,
+        MarkKind::OsrEntry => 2,
+        MarkKind::ExceptionHandlerEntry => 3,
+        MarkKind::DeoptHandlerEntry => 4,
+        MarkKind::FrameComplete => 5,
+        MarkKind::PollFar => 6,
+        MarkKind::PollReturnFar => 7,
+    }
+}
+
+fn kind_code(kind: SlotKind) -> i32 {
+    match kind {
+        SlotKind::Int => 0,
+        SlotKind::Long => 1,
+        SlotKind::Float => 2,
+        SlotKind::Double => 3,
+        SlotKind::Object => 4,
+        SlotKind::Illegal => 5,
+    }
+}
+
+#[derive(Default)]
+struct Writer {
+    ints: Vec<i32>,
+    longs: Vec<i64>,
+}
+
+impl Writer {
+    fn int(&mut self, v: i32) {
+        self.ints.push(v);
+    }
+
+    fn u32(&mut self, v: u32) -> Result<(), PlanError> {
+        self.ints.push(i32::try_from(v).map_err(|_| PlanError::TooLarge(u64::from(v)))?);
+        Ok(())
+    }
+
+    fn len(&mut self, n: usize) -> Result<(), PlanError> {
+        self.ints.push(i32::try_from(n).map_err(|_| PlanError::TooLarge(n as u64))?);
+        Ok(())
+    }
+
+    fn long(&mut self, v: i64) -> Result<i32, PlanError> {
+        self.longs.push(v);
+        i32::try_from(self.longs.len() - 1).map_err(|_| PlanError::TooLarge(self.longs.len() as u64))
+    }
+
+    fn place(&mut self, place: Place) -> Result<(), PlanError> {
+        match place {
+            Place::Register(r) => {
+                self.int(0);
+                self.int(i32::from(r));
+            }
+            Place::Stack(offset) => {
+                self.int(1);
+                self.u32(offset)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn debug(&mut self, d: &PortableDebugInfo) -> Result<(), PlanError> {
+        self.len(d.frames.len())?;
+        for f in &d.frames {
+            self.u32(f.method)?;
+            self.int(f.bci);
+            self.int(i32::from(f.reexecute));
+            self.int(i32::from(f.rethrow_exception));
+            self.len(f.locals.len())?;
+            self.len(f.stack.len())?;
+            for v in f.locals.iter().chain(&f.stack) {
+                self.value(v)?;
+            }
+        }
+        self.len(d.references.len())?;
+        for r in &d.references {
+            self.place(r.place)?;
+            self.int(i32::from(r.narrow));
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, v: &PortableValue) -> Result<(), PlanError> {
+        match *v {
+            PortableValue::Illegal => {
+                self.int(kind_code(SlotKind::Illegal));
+                self.int(0);
+            }
+            PortableValue::Int(i) => {
+                self.int(kind_code(SlotKind::Int));
+                self.int(1);
+                self.int(i);
+            }
+            PortableValue::Long(l) => {
+                self.int(kind_code(SlotKind::Long));
+                self.int(2);
+                let index = self.long(l)?;
+                self.int(index);
+            }
+            PortableValue::Null => {
+                self.int(kind_code(SlotKind::Object));
+                self.int(3);
+            }
+            PortableValue::At { place, kind, narrow } => {
+                self.int(kind_code(kind));
+                self.int(4);
+                self.place(place)?;
+                self.int(i32::from(narrow));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nmethod() -> PortableNmethod {
+        PortableNmethod {
+            compat_key: [0; 32],
+            compat_id: String::new(),
+            methods: vec![],
+            entry_bci: -1,
+            compile_id: 1,
+            code: vec![],
+            frame_size_bytes: 48,
+            orig_pc_offset: 16,
+            marks: vec![(0, MarkKind::VerifiedEntry), (9, MarkKind::PollFar)],
+            foreign_calls: vec![ForeignCall {
+                pc: 30,
+                target: RuntimeTarget::CodeBlob { name: "UncommonTrapBlob".into(), ordinal: 0, offset: 0 },
+                debug: None,
+            }],
+            polls: vec![PollSite {
+                pc: 9,
+                debug: PortableDebugInfo {
+                    frames: vec![PortableFrame {
+                        method: 0,
+                        bci: 12,
+                        reexecute: false,
+                        rethrow_exception: false,
+                        locals: vec![
+                            PortableValue::Int(-3),
+                            PortableValue::At { place: Place::Register(16), kind: SlotKind::Double, narrow: false },
+                            PortableValue::Illegal,
+                        ],
+                        stack: vec![PortableValue::Null],
+                    }],
+                    references: vec![PortableReference { place: Place::Stack(8), narrow: true }],
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn the_plan_has_the_documented_layout() {
+        let plan = build_plan(&nmethod(), &|_| Some(0x7f00_0000_1000)).unwrap();
+        #[rustfmt::skip]
+        let expected = vec![
+            1, 48, 16, -1,
+            2, 0, 0, 9, 6,
+            1, 30, 0, 0,
+            1, 9,
+            1, 0, 12, 0, 0, 3, 1,
+            0, 1, -3,
+            3, 4, 0, 16, 0,
+            5, 0,
+            4, 3,
+            1, 1, 8, 1,
+        ];
+        assert_eq!(plan.ints, expected);
+        assert_eq!(plan.longs, vec![0x7f00_0000_1000]);
+    }
+
+    #[test]
+    fn an_unresolvable_target_stops_the_plan() {
+        let e = build_plan(&nmethod(), &|_| None).unwrap_err();
+        assert!(matches!(e, PlanError::Unresolved(RuntimeTarget::CodeBlob { .. })));
+    }
+}
