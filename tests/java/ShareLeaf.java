@@ -4,7 +4,9 @@
  * to capture `mix`, then in a second JVM that installs the captured code; both must print the
  * same lines as a run without the agent.
  *
- * Usage: java ShareLeaf ROUNDS
+ * Usage: java ShareLeaf ROUNDS [PAUSE_MS]. After the first call (which initialises the class)
+ * the program pauses PAUSE_MS, giving an installing agent time to act before the method gets
+ * hot here; without the pause the local JIT may compile it first (which is also correct).
  */
 public class ShareLeaf {
     static int mix(int n) {
@@ -17,13 +19,15 @@ public class ShareLeaf {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
+        long pause = args.length > 1 ? Long.parseLong(args[1]) : 0;
         long sum = 0;
         for (int r = 0; r < rounds; r++) {
             sum += mix(1000 + (r & 255));
             if (r % 5000 == 0) {
                 System.out.println("round " + r + " " + sum);
-                // Give the agent's install thread time to act between phases.
-                Thread.sleep(200);
+            }
+            if (r == 0) {
+                Thread.sleep(pause);
             }
         }
         System.out.println("sum " + sum);

@@ -1,0 +1,113 @@
+//! Code sharing, first vertical slice: a C2-compiled leaf method captured in one JVM
+//! (`mode=capture`) is installed through JVMCI in a second JVM (`mode=install`) and runs there:
+//! the program prints exactly what it prints without the agent, the agent reports that the
+//! method's `Method::_code` is the installed nmethod (after install and still at exit), and the
+//! receiving JVM never compiles the method itself (`-XX:+PrintCompilation`), while the donor did.
+
+use jitfleet_tests::*;
+use std::path::Path;
+use std::process::Output;
+
+const PROGRAM: &str = "ShareLeaf";
+const ROUNDS: &str = "20000";
+/// Pause after the first call: time for the installer before the method gets hot.
+const PAUSE_MS: &str = "1500";
+const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
+
+/// The program's own lines (PrintCompilation also writes to stdout).
+fn program_lines(o: &Output) -> Vec<String> {
+    stdout(o).lines().filter(|l| l.starts_with("round ") || l.starts_with("sum ")).map(str::to_string).collect()
+}
+
+/// PrintCompilation lines compiling `ShareLeaf::mix` (any tier, OSR included).
+fn local_compilations_of_mix(o: &Output) -> Vec<String> {
+    stdout(o).lines().filter(|l| l.contains("ShareLeaf::mix")).map(str::to_string).collect()
+}
+
+fn vanilla() -> Output {
+    let o = run(java_cmd().args([PROGRAM, ROUNDS, PAUSE_MS]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+fn capture(dir: &Path, extra: &[&str]) -> Output {
+    let o = run(java_cmd()
+        .args(JVMCI)
+        .args(extra)
+        .arg("-XX:+PrintCompilation")
+        .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
+        .args([PROGRAM, ROUNDS, "0"]));
+    assert!(o.status.success(), "capture run failed: {}", stderr(&o));
+    o
+}
+
+fn install(dir: &Path, extra: &[&str]) -> Output {
+    let o = run(java_cmd()
+        .args(JVMCI)
+        .args(extra)
+        .arg("-XX:+PrintCompilation")
+        .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+        .args([PROGRAM, ROUNDS, PAUSE_MS]));
+    assert!(o.status.success(), "install run failed: {}", stderr(&o));
+    o
+}
+
+fn portable_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "jfnm")).count()
+}
+
+#[test]
+fn a_leaf_method_captured_in_one_jvm_runs_installed_in_another() {
+    let dir = scratch("share-leaf");
+    let expected = program_lines(&vanilla());
+    assert_eq!(expected.len(), 5, "{expected:?}");
+
+    let donor = capture(&dir, &[]);
+    assert_eq!(program_lines(&donor), expected);
+    let donor_log = stderr(&donor);
+    assert!(donor_log.contains("captured ShareLeaf.mix(I)I"), "{donor_log}");
+    assert!(
+        local_compilations_of_mix(&donor).iter().any(|l| l.contains(" 4 ") && !l.contains('%')),
+        "the donor compiles mix at tier 4: {:?}",
+        local_compilations_of_mix(&donor)
+    );
+    assert!(portable_files(&dir) >= 1);
+    let index = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
+    assert!(index.lines().any(|l| l.contains("ShareLeaf.mix(I)I") && l.contains(".jfnm")), "{index}");
+
+    let receiver = install(&dir, &[]);
+    let log = stderr(&receiver);
+    assert_eq!(program_lines(&receiver), expected, "{log}");
+    assert!(log.contains("installed ShareLeaf.mix(I)I"), "{log}");
+    assert!(log.contains("Method::_code is the installed nmethod"), "{log}");
+    assert!(log.contains("at exit ShareLeaf.mix(I)I: Method::_code is still the installed nmethod"), "{log}");
+    assert!(!log.contains("jvmci_error"), "{log}");
+    assert_eq!(local_compilations_of_mix(&receiver), Vec::<String>::new(), "the receiver ran the installed code instead");
+}
+
+#[test]
+fn code_from_another_configuration_or_a_corrupt_file_is_not_installed() {
+    let dir = scratch("share-mismatch");
+    let expected = program_lines(&vanilla());
+    capture(&dir, &["-XX:+UseSerialGC"]);
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jfnm"))
+        .collect();
+    assert!(!files.is_empty());
+    // A corrupt copy next to the good ones.
+    let mut bytes = std::fs::read(&files[0]).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x55;
+    std::fs::write(dir.join("corrupt.jfnm"), bytes).unwrap();
+
+    // G1 here, Serial in the donor: another compat key, nothing may be installed.
+    let receiver = install(&dir, &["-XX:+UseG1GC"]);
+    let log = stderr(&receiver);
+    assert_eq!(program_lines(&receiver), expected);
+    assert!(log.contains(&format!("compat_mismatch={}", files.len())), "{log}");
+    assert!(log.contains("unreadable=1"), "{log}");
+    assert!(!log.contains("installed ShareLeaf"), "{log}");
+    assert!(log.contains("still_installed_at_exit=0"), "{log}");
+}
