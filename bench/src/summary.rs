@@ -106,12 +106,31 @@ fn served_share(record: &RunRecord) -> Option<f64> {
 /// Per round, `mode`'s steady state divided by `baseline`'s for `workload`: runs of one
 /// round are adjacent in time, so the ratio cancels most of the machine's slow load drift.
 pub fn paired_steady_ratios(results: &Results, workload: &str, baseline: &str, mode: &str) -> Vec<f64> {
+    paired_ratios(results, workload, baseline, mode, &|r| metrics::warmup(&r.iteration_ns).map(|w| w.steady_ms))
+}
+
+/// Like [`paired_steady_ratios`] for the fastest iteration of the second half of each run:
+/// on a shared machine, other processes only ever add time, so the minimum is the estimate
+/// of steady-state speed least disturbed by them.
+pub fn paired_best_ratios(results: &Results, workload: &str, baseline: &str, mode: &str) -> Vec<f64> {
+    paired_ratios(results, workload, baseline, mode, &|r| {
+        let half = &r.iteration_ns[r.iteration_ns.len() / 2..];
+        half.iter().min().map(|&ns| ns as f64)
+    })
+}
+
+/// Like [`paired_steady_ratios`] for the process CPU time of whole runs.
+pub fn paired_cpu_ratios(results: &Results, workload: &str, baseline: &str, mode: &str) -> Vec<f64> {
+    paired_ratios(results, workload, baseline, mode, &|r| Some(r.cpu_ms))
+}
+
+fn paired_ratios(results: &Results, workload: &str, baseline: &str, mode: &str, value: &dyn Fn(&RunRecord) -> Option<f64>) -> Vec<f64> {
     let steady = |m: &str, round: u32| -> Option<f64> {
         let values: Vec<f64> = results
             .records
             .iter()
             .filter(|r| !r.training && r.workload == workload && r.mode == m && r.round == round)
-            .filter_map(|r| metrics::warmup(&r.iteration_ns).map(|w| w.steady_ms))
+            .filter_map(value)
             .collect();
         median(&values)
     };
@@ -214,6 +233,8 @@ mod tests {
             record("h2", "fast", 1, &[30, 30, 30], "a"),
         ]);
         assert_eq!(paired_steady_ratios(&r, "h2", "jdk17", "fast"), vec![0.5, 0.75]);
+        assert_eq!(paired_best_ratios(&r, "h2", "jdk17", "fast"), vec![0.5, 0.75]);
+        assert_eq!(paired_cpu_ratios(&r, "h2", "jdk17", "fast"), vec![1.0, 1.0]);
     }
 
     #[test]
