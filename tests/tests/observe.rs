@@ -152,7 +152,8 @@ fn inlined_method_appears_in_the_inline_records() {
 
 #[test]
 fn class_fingerprints_and_loader_are_recorded() {
-    let p = profile_of("counts", 10, &[]);
+    // 100 calls: above the profile's 32-event floor, below any compile threshold.
+    let p = profile_of("counts", 100, &[]);
     let m = method(&p, "countedMethod");
     let bytes = std::fs::read(classes().join("ObserveProbe.class")).unwrap();
     assert_eq!(m.method.class.bytes_hash, Some(*blake3_hash(&bytes)));
