@@ -92,17 +92,28 @@ pub fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: u64, in
         .map(|m| m.to_string())
         .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
     let mut compile_id = 0;
-    let outcome = capture_one(agent, state, jni, nm, inline_methods, &mut compile_id);
+    let mut all_reasons = Vec::new();
+    let outcome = capture_one(agent, state, jni, nm, inline_methods, &mut compile_id, &mut all_reasons);
     let key = match &outcome {
         Ok(_) => "captured",
         Err(r) => r.name(),
     };
-    *state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(0) += 1;
+    {
+        let mut outcomes = state.outcomes.lock().unwrap_or_else(|e| e.into_inner());
+        *outcomes.entry(key).or_insert(0) += 1;
+        if outcome.is_err() {
+            *outcomes.entry("refused").or_insert(0) += 1;
+            // Methods one translation away from shareable: what each translation would unlock.
+            if let [only] = all_reasons[..] {
+                *outcomes.entry(sole_reason_key(only)).or_insert(0) += 1;
+            }
+        }
+    }
     match &outcome {
         Ok(path) => tracing::info!("captured {name} (compile {compile_id}) as {}", path.display()),
         Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {r}"),
     }
-    if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, compile_id, &outcome)) {
+    if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, compile_id, &outcome, &all_reasons)) {
         tracing::warn!("capture index in {} not written: {e}", state.dir.display());
     }
 }
@@ -114,6 +125,7 @@ fn capture_one(
     nm: u64,
     inline_methods: &[usize],
     compile_id: &mut u32,
+    all_reasons: &mut Vec<&'static str>,
 ) -> Result<PathBuf, Refusal> {
     let shim = agent.shim.as_ref().ok_or(Refusal::NotInUse)?;
     let layout = shim.layout().capture.as_ref().ok_or(Refusal::NotInUse)?;
@@ -130,6 +142,7 @@ fn capture_one(
         return Err(Refusal::NotInUse);
     }
     let decoded = jitfleet_relocator::decode_all(&copied.captured).map_err(|e| Refusal::Undecodable(e.to_string()))?;
+    *all_reasons = translate::survey(&copied.captured, &decoded);
     let compat = match agent.compat.get() {
         Some(Some(key)) => (key.digest(), key.short_id()),
         _ => return Err(Refusal::NoCompatKey),
@@ -139,6 +152,25 @@ fn capture_one(
         .ok_or(Refusal::UnnamedMethod)?;
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
     store::write_portable(&state.dir, &portable).map_err(|e| Refusal::Undecodable(format!("write failed: {e}")))
+}
+
+/// The counter name for methods refused for `reason` alone (a static name per reason).
+fn sole_reason_key(reason: &str) -> &'static str {
+    const KEYS: &[(&str, &str)] = &[
+        ("osr", "only_osr"),
+        ("constants", "only_constants"),
+        ("exception_handlers", "only_exception_handlers"),
+        ("implicit_checks", "only_implicit_checks"),
+        ("dependencies", "only_dependencies"),
+        ("oops", "only_oops"),
+        ("metadata", "only_metadata"),
+        ("java_calls", "only_java_calls"),
+        ("external_words", "only_external_words"),
+        ("internal_words", "only_internal_words"),
+        ("scalar_replaced", "only_scalar_replaced"),
+        ("monitors", "only_monitors"),
+    ];
+    KEYS.iter().find(|(r, _)| *r == reason).map(|(_, k)| *k).unwrap_or("only_other")
 }
 
 /// The JNIEnv of the current (attached) thread.

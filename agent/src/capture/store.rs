@@ -28,7 +28,10 @@ pub fn write_portable(dir: &Path, nmethod: &PortableNmethod) -> std::io::Result<
 }
 
 /// One index line.
-pub fn index_line(method: &str, compile_id: u32, outcome: &Result<PathBuf, Refusal>) -> String {
+///
+/// `all_reasons` lists every structural reason found (see `translate::survey`), so that the
+/// index tells which translations would unlock which methods.
+pub fn index_line(method: &str, compile_id: u32, outcome: &Result<PathBuf, Refusal>, all_reasons: &[&str]) -> String {
     let value = match outcome {
         Ok(path) => serde_json::json!({
             "method": method,
@@ -40,6 +43,7 @@ pub fn index_line(method: &str, compile_id: u32, outcome: &Result<PathBuf, Refus
             "compile_id": compile_id,
             "refused": refusal.name(),
             "detail": refusal.to_string(),
+            "all_reasons": all_reasons,
         }),
     };
     value.to_string()
@@ -58,9 +62,10 @@ mod tests {
 
     #[test]
     fn index_lines_name_the_file_or_the_reason() {
-        let ok = index_line("A.m()V", 7, &Ok(PathBuf::from("/d/abc.jfnm")));
+        let ok = index_line("A.m()V", 7, &Ok(PathBuf::from("/d/abc.jfnm")), &[]);
         assert_eq!(ok, r#"{"compile_id":7,"file":"abc.jfnm","method":"A.m()V"}"#);
-        let refused = index_line("A.m()V", 8, &Err(Refusal::JavaCalls));
+        let refused = index_line("A.m()V", 8, &Err(Refusal::JavaCalls), &["java_calls", "oops"]);
         assert!(refused.contains(r#""refused":"java_calls""#), "{refused}");
+        assert!(refused.contains(r#""all_reasons":["java_calls","oops"]"#), "{refused}");
     }
 }

@@ -33,6 +33,49 @@ const MOVABS_R10: [u8; 2] = [0x49, 0xba];
 /// A 3-byte nop (`nop dword [rax]`), filling the 10-byte `movabs` after the 7-byte `lea`.
 const NOP3: [u8; 3] = [0x0f, 0x1f, 0x00];
 
+/// Every structural reason the slice would refuse this nmethod for (names as in
+/// [`Refusal::name`]), not just the first: what measuring "which translation unlocks how much
+/// code" needs. Symbol questions (unnamed methods, unknown runtime targets) are not asked.
+pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Vec<&'static str> {
+    let mut reasons = std::collections::BTreeSet::new();
+    if captured.layout.entry_bci != -1 {
+        reasons.insert(Refusal::Osr.name());
+    }
+    if !captured.consts.is_empty() {
+        reasons.insert(Refusal::Constants.name());
+    }
+    if !decoded.handler_table.is_empty() {
+        reasons.insert(Refusal::ExceptionHandlers.name());
+    }
+    if !decoded.implicit_checks.is_empty() {
+        reasons.insert(Refusal::ImplicitChecks.name());
+    }
+    if decoded.dependencies.iter().any(|d| d.kind != DepType::EvolMethod) {
+        reasons.insert("dependencies");
+    }
+    for r in &decoded.relocations {
+        let reason = match &r.kind {
+            RelocKind::Oop { .. } => Refusal::Oops,
+            RelocKind::Metadata { .. } => Refusal::Metadata,
+            RelocKind::VirtualCall { .. } | RelocKind::OptVirtualCall { .. } | RelocKind::StaticCall { .. } => Refusal::JavaCalls,
+            RelocKind::ExternalWord { .. } => Refusal::ExternalWords,
+            RelocKind::SectionWord { .. } => Refusal::InternalWords,
+            RelocKind::InternalWord { .. } if r.section == CodeSection::Consts => Refusal::InternalWords,
+            _ => continue,
+        };
+        reasons.insert(reason.name());
+    }
+    for p in &decoded.pcs {
+        if !p.objects.is_empty() {
+            reasons.insert(Refusal::ScalarReplaced.name());
+        }
+        if p.scopes.iter().any(|s| !s.monitors.is_empty()) {
+            reasons.insert(Refusal::Monitors.name());
+        }
+    }
+    reasons.into_iter().collect()
+}
+
 /// Translates one nmethod. `compat` is the donor's compat key digest and short id.
 pub fn translate(
     captured: &CapturedNmethod,
