@@ -99,8 +99,8 @@ pub struct Metrics {
     pub code_served_bytes: AtomicU64,
     /// Profile methods merged.
     pub profile_methods_merged: AtomicU64,
-    /// Handling time of each inbound message.
-    pub latency: Histogram,
+    /// Handling time of inbound messages, by message kind (indexed by tag).
+    latency: [Histogram; 16],
 }
 
 impl Metrics {
@@ -117,6 +117,17 @@ impl Metrics {
     /// Counts an error by kind (`forbidden_upload`, `malformed`, `not_found`, ...).
     pub fn error(&self, kind: &'static str) {
         bump(&self.errors, kind);
+    }
+
+    /// Records how long handling one message of `kind` took.
+    pub fn observe_handling(&self, kind: MessageKind, elapsed: Duration) {
+        self.latency_of(kind).observe(elapsed);
+    }
+
+    /// The handling-time histogram of one message kind.
+    pub fn latency_of(&self, kind: MessageKind) -> &Histogram {
+        // Tags are small (see MessageKind); an unexpectedly large one shares the last slot.
+        &self.latency[usize::from(kind.tag()).min(self.latency.len() - 1)]
     }
 
     /// Counts one install record a receiver reported, by outcome.
@@ -176,9 +187,14 @@ impl Metrics {
         for fleet in fleets {
             let _ = writeln!(out, "jitfleet_fleet_replicas_connected{{{}}} {}", fleet_labels(fleet), fleet.connected);
         }
-        let _ = writeln!(out, "# HELP jitfleet_message_handling_seconds Time to handle one inbound message.");
+        let _ = writeln!(out, "# HELP jitfleet_message_handling_seconds Time to handle one inbound message, by kind.");
         let _ = writeln!(out, "# TYPE jitfleet_message_handling_seconds histogram");
-        self.latency.render(&mut out, "jitfleet_message_handling_seconds", "");
+        for &kind in MessageKind::ALL {
+            let histogram = self.latency_of(kind);
+            if histogram.count() > 0 {
+                histogram.render(&mut out, "jitfleet_message_handling_seconds", &format!("kind=\"{}\"", kind.name()));
+            }
+        }
         out
     }
 }
@@ -213,8 +229,10 @@ pub fn sample_value(page: &str, name: &str) -> Option<f64> {
 
 /// Estimates quantile `q` of a histogram from a Prometheus text page: the upper bound of the
 /// first cumulative bucket reaching the rank (`None` if the histogram is absent or empty).
-pub fn quantile_from_page(page: &str, histogram: &str, q: f64) -> Option<f64> {
-    let prefix = format!("{histogram}_bucket{{le=\"");
+/// `labels` selects one series (`kind="ProfileDelta"`), written as rendered; empty for none.
+pub fn quantile_from_page(page: &str, histogram: &str, labels: &str, q: f64) -> Option<f64> {
+    let sep = if labels.is_empty() { "" } else { "," };
+    let prefix = format!("{histogram}_bucket{{{labels}{sep}le=\"");
     let buckets: Vec<(f64, f64)> = page
         .lines()
         .filter_map(|line| line.strip_prefix(prefix.as_str()))
@@ -256,17 +274,20 @@ mod tests {
         metrics.message(MessageKind::ProfileDelta);
         metrics.message(MessageKind::ProfileDelta);
         metrics.error("forbidden_upload");
-        metrics.latency.observe(Duration::from_micros(30));
-        metrics.latency.observe(Duration::from_secs(10));
+        metrics.observe_handling(MessageKind::ProfileDelta, Duration::from_micros(30));
+        metrics.observe_handling(MessageKind::ProfileDelta, Duration::from_secs(10));
+        metrics.observe_handling(MessageKind::CodeRequest, Duration::from_millis(3));
         let page = metrics.render(ServerStats { accepted: 3, refused: 1 }, StoreUsage::default(), &[]);
         assert_eq!(sample_value(&page, "jitfleet_messages_total{kind=\"ProfileDelta\"}"), Some(2.0));
         assert_eq!(sample_value(&page, "jitfleet_errors_total{kind=\"forbidden_upload\"}"), Some(1.0));
         assert_eq!(sample_value(&page, "jitfleet_connections_accepted_total"), Some(3.0));
-        assert_eq!(sample_value(&page, "jitfleet_message_handling_seconds_bucket{le=\"0.00005\"}"), Some(1.0));
-        assert_eq!(sample_value(&page, "jitfleet_message_handling_seconds_bucket{le=\"+Inf\"}"), Some(2.0));
-        assert_eq!(sample_value(&page, "jitfleet_message_handling_seconds_count"), Some(2.0));
-        assert_eq!(quantile_from_page(&page, "jitfleet_message_handling_seconds", 0.5), Some(0.00005));
-        assert_eq!(quantile_from_page(&page, "jitfleet_message_handling_seconds", 0.99), Some(f64::INFINITY));
-        assert_eq!(quantile_from_page("", "jitfleet_message_handling_seconds", 0.99), None);
+        let delta = "kind=\"ProfileDelta\"";
+        assert_eq!(sample_value(&page, &format!("jitfleet_message_handling_seconds_bucket{{{delta},le=\"0.00005\"}}")), Some(1.0));
+        assert_eq!(sample_value(&page, &format!("jitfleet_message_handling_seconds_bucket{{{delta},le=\"+Inf\"}}")), Some(2.0));
+        assert_eq!(sample_value(&page, &format!("jitfleet_message_handling_seconds_count{{{delta}}}")), Some(2.0));
+        assert_eq!(quantile_from_page(&page, "jitfleet_message_handling_seconds", delta, 0.5), Some(0.00005));
+        assert_eq!(quantile_from_page(&page, "jitfleet_message_handling_seconds", delta, 0.99), Some(f64::INFINITY));
+        assert_eq!(quantile_from_page(&page, "jitfleet_message_handling_seconds", "kind=\"CodeRequest\"", 0.99), Some(0.005));
+        assert_eq!(quantile_from_page("", "jitfleet_message_handling_seconds", delta, 0.99), None);
     }
 }

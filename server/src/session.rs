@@ -47,8 +47,11 @@ pub async fn run(service: Arc<Service>, connection: Connection) {
             inbound = connection.next_inbound() => {
                 let Some(inbound) = inbound else { break };
                 let started = Instant::now();
+                let kind = match &inbound {
+                    Inbound::Request { message, .. } | Inbound::OneWay(message) => message.kind(),
+                };
                 handle(&service, &connection, &grant, &mut last_sequence, inbound).await;
-                service.metrics.latency.observe(started.elapsed());
+                service.metrics.observe_handling(kind, started.elapsed());
             }
             added = code_added.recv() => match added {
                 Ok(fleet) if fleet == grant.fleet => push_catalog(&service, &connection, &grant).await,

@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::http::{fetch, FetchError};
 use crate::metrics::{quantile_from_page, sample_value};
 use crate::store::{inspect, StoreError};
+use jitfleet_transport::wire::MessageKind;
 
 /// Report on a running server, from its Prometheus page.
 pub fn from_metrics_url(url: &str) -> Result<String, FetchError> {
@@ -42,9 +43,13 @@ pub fn summarise_page(page: &str) -> String {
         value("jitfleet_code_served_total"),
         value("jitfleet_code_served_bytes_total")
     );
-    let p99 = quantile_from_page(page, "jitfleet_message_handling_seconds", 0.99)
-        .map_or_else(|| "n/a".to_string(), |seconds| format!("<= {:.3} ms", seconds * 1e3));
-    let _ = writeln!(out, "latency     p99 {p99} over {} messages", value("jitfleet_message_handling_seconds_count"));
+    for kind in MessageKind::ALL {
+        let labels = format!("kind=\"{}\"", kind.name());
+        if let Some(p99) = quantile_from_page(page, "jitfleet_message_handling_seconds", &labels, 0.99) {
+            let count = value(&format!("jitfleet_message_handling_seconds_count{{{labels}}}"));
+            let _ = writeln!(out, "latency     {:<14} p99 <= {:.3} ms over {count} messages", kind.name(), p99 * 1e3);
+        }
+    }
     for prefix in ["jitfleet_fleet_profile_methods{", "jitfleet_messages_total{", "jitfleet_errors_total{", "jitfleet_hello_refused_total{"] {
         for line in page.lines().filter(|line| line.starts_with(prefix)) {
             let _ = writeln!(out, "  {}", line.trim_start_matches("jitfleet_"));

@@ -120,11 +120,14 @@ async fn two_hundred_replicas_sending_deltas_and_fifty_receivers_fetching_at_onc
     println!("window                     {elapsed:.2?}");
     println!("profile deltas handled     {deltas} ({METHODS_PER_DELTA} methods each)");
     println!("server CPU                 {cpu:.2} s = {:.0}% of one core", 100.0 * cpu / elapsed.as_secs_f64());
-    println!(
-        "server handling p99        <= {:.2} ms (histogram bucket bound, all {} messages)",
-        quantile_from_page(&page, "jitfleet_message_handling_seconds", 0.99).unwrap_or(f64::NAN) * 1e3,
-        sample_value(&page, "jitfleet_message_handling_seconds_count").unwrap_or(0.0)
-    );
+    for kind in ["ProfileDelta", "CodeRequest"] {
+        let labels = format!("kind=\"{kind}\"");
+        println!(
+            "server handling p99        {kind}: <= {:.2} ms (histogram bucket bound, {} messages)",
+            quantile_from_page(&page, "jitfleet_message_handling_seconds", &labels, 0.99).unwrap_or(f64::NAN) * 1e3,
+            sample_value(&page, &format!("jitfleet_message_handling_seconds_count{{{labels}}}")).unwrap_or(0.0)
+        );
+    }
     println!(
         "delta round trip (client)  p50 {:.2?}  p99 {:.2?}  max {:.2?}",
         percentile(&round_trips, 0.5),
