@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 1;
+pub const PORTABLE_FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -170,6 +170,17 @@ pub struct PollSite {
     pub debug: PortableDebugInfo,
 }
 
+/// An instruction that may fault on a null (or zero divisor) and where execution continues
+/// (C2's implicit exception table). JVMCI wants a full-frame infopoint there; C2 records
+/// none, so `debug` names the frames of the nearest following PcDesc, with no values — the
+/// VM only jumps to the continuation and never reads them (hotspot17.md §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImplicitCheckSite {
+    pub pc: u32,
+    pub continuation: u32,
+    pub debug: PortableDebugInfo,
+}
+
 /// One C2 compilation, ready to be resolved and installed in another JVM of the same build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortableNmethod {
@@ -192,6 +203,7 @@ pub struct PortableNmethod {
     pub marks: Vec<(u32, MarkKind)>,
     pub foreign_calls: Vec<ForeignCall>,
     pub polls: Vec<PollSite>,
+    pub implicit_checks: Vec<ImplicitCheckSite>,
 }
 
 impl PortableNmethod {
@@ -225,7 +237,7 @@ pub enum Refusal {
     InternalWords,
     #[error("exception handler table")]
     ExceptionHandlers,
-    #[error("implicit null or div-by-zero checks")]
+    #[error("implicit null or div-by-zero checks of an untranslated form")]
     ImplicitChecks,
     #[error("a runtime call target that names no known blob or libjvm address ({0:#x})")]
     UnknownRuntimeTarget(u64),
@@ -380,6 +392,11 @@ mod tests {
                     references: vec![PortableReference { place: Place::Stack(16), narrow: true }],
                 },
             }],
+            implicit_checks: vec![ImplicitCheckSite {
+                pc: 1,
+                continuation: 0,
+                debug: PortableDebugInfo { frames: vec![], references: vec![] },
+            }],
         }
     }
 
@@ -397,8 +414,8 @@ mod tests {
     fn refuses_other_versions_and_corrupt_files() {
         let (bytes, _) = encode_portable(&sample());
         let mut v2 = bytes.clone();
-        v2[8] = 2;
-        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 2, expected: 1 }));
+        v2[8] = 1;
+        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 1, expected: 2 }));
         let mut bad = bytes.clone();
         *bad.last_mut().unwrap() ^= 1;
         assert_eq!(decode_portable(&bad), Err(PortableFileError::Corrupt));

@@ -14,14 +14,18 @@ const ROUNDS: &str = "20000";
 const PAUSE_MS: &str = "1500";
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
 
-/// The program's own lines (PrintCompilation also writes to stdout).
+/// `-XX:+PrintCompilation`, written to stderr so that stdout holds only the program's lines
+/// (the VM's and the program's writes to stdout can interleave within a line).
+const PRINT_COMPILATION: [&str; 3] = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+DisplayVMOutputToStderr", "-XX:+PrintCompilation"];
+
+/// The program's own lines.
 fn program_lines(o: &Output) -> Vec<String> {
-    stdout(o).lines().filter(|l| l.starts_with("round ") || l.starts_with("sum ")).map(str::to_string).collect()
+    stdout(o).lines().map(str::to_string).collect()
 }
 
 /// PrintCompilation lines compiling `ShareLeaf::mix` (any tier, OSR included).
 fn local_compilations_of_mix(o: &Output) -> Vec<String> {
-    stdout(o).lines().filter(|l| l.contains("ShareLeaf::mix")).map(str::to_string).collect()
+    stderr(o).lines().filter(|l| l.contains("ShareLeaf::mix")).map(str::to_string).collect()
 }
 
 fn vanilla() -> Output {
@@ -34,7 +38,7 @@ fn capture(dir: &Path, extra: &[&str]) -> Output {
     let o = run(java_cmd()
         .args(JVMCI)
         .args(extra)
-        .arg("-XX:+PrintCompilation")
+        .args(PRINT_COMPILATION)
         .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
         .args([PROGRAM, ROUNDS, "0"]));
     assert!(o.status.success(), "capture run failed: {}", stderr(&o));
@@ -45,7 +49,7 @@ fn install(dir: &Path, extra: &[&str]) -> Output {
     let o = run(java_cmd()
         .args(JVMCI)
         .args(extra)
-        .arg("-XX:+PrintCompilation")
+        .args(PRINT_COMPILATION)
         .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
         .args([PROGRAM, ROUNDS, PAUSE_MS]));
     assert!(o.status.success(), "install run failed: {}", stderr(&o));
@@ -83,6 +87,48 @@ fn a_leaf_method_captured_in_one_jvm_runs_installed_in_another() {
     assert!(log.contains("at exit ShareLeaf.mix(I)I: Method::_code is still the installed nmethod"), "{log}");
     assert!(!log.contains("jvmci_error"), "{log}");
     assert_eq!(local_compilations_of_mix(&receiver), Vec::<String>::new(), "the receiver ran the installed code instead");
+}
+
+/// Array code: object references in debug info and oop maps, implicit null checks, range-check
+/// uncommon traps; a garbage thread and a small heap make GCs walk the installed frames. At
+/// the end the program passes null and a short array: the installed code must deoptimise
+/// through the translated debug information and the program throw exactly as without it.
+#[test]
+fn array_code_survives_gcs_and_deoptimises_correctly() {
+    let dir = scratch("share-arrays");
+    let heap = ["-Xmx64m"];
+    let vanilla = run(java_cmd().args(heap).args(["ShareArrays", ROUNDS, PAUSE_MS]));
+    assert!(vanilla.status.success());
+    let expected = program_lines(&vanilla);
+    assert!(expected.iter().any(|l| l == "null throws NullPointerException"), "{expected:?}");
+
+    let donor = run(java_cmd()
+        .args(JVMCI)
+        .args(heap)
+        .args(PRINT_COMPILATION)
+        .arg(agent_arg(&format!("mode=capture,cache_dir={},log=debug", dir.display())))
+        .args(["ShareArrays", ROUNDS, "0"]));
+    let donor_log = stderr(&donor);
+    assert!(donor_log.contains("captured ShareArrays.dot([J[JI)J"), "{donor_log}");
+    assert!(donor_log.contains("implicit checks"), "{donor_log}");
+
+    let receiver = run(java_cmd()
+        .args(JVMCI)
+        .args(heap)
+        .args(PRINT_COMPILATION)
+        .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+        .args(["ShareArrays", ROUNDS, PAUSE_MS]));
+    let log = stderr(&receiver);
+    assert!(receiver.status.success(), "{log}");
+    assert_eq!(program_lines(&receiver), expected, "{log}");
+    assert!(log.contains("installed ShareArrays.dot([J[JI)J"), "{log}");
+    assert!(log.contains("Method::_code is the installed nmethod"), "{log}");
+    assert!(!log.contains("jvmci_error"), "{log}");
+    // The receiver never compiled dot itself; the installed nmethod (JVMCI ids from
+    // 900000000) was made not entrant by the final traps.
+    let dot: Vec<&str> = log.lines().filter(|l| l.contains("ShareArrays::dot")).collect();
+    assert!(dot.iter().all(|l| l.contains(" 9000000")), "{dot:?}");
+    assert!(dot.iter().any(|l| l.contains("made not entrant")), "{dot:?}");
 }
 
 #[test]

@@ -151,6 +151,14 @@ fn capture_one(
         .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods))
         .ok_or(Refusal::UnnamedMethod)?;
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
+    tracing::debug!(
+        "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks",
+        copied.compile_id,
+        portable.code.len(),
+        portable.foreign_calls.len(),
+        portable.polls.len(),
+        portable.implicit_checks.len()
+    );
     store::write_portable(&state.dir, &portable).map_err(|e| Refusal::Undecodable(format!("write failed: {e}")))
 }
 

@@ -4,10 +4,11 @@
 //! translation is testable on synthetic nmethods.
 //!
 //! What the first slice translates (hotspot17.md §4–§5): code without embedded oops or
-//! metadata, without Java calls, constants, handler tables or implicit checks; runtime calls
+//! metadata, without Java calls, constants or handler tables; runtime calls
 //! (uncommon traps, handler blobs) become JVMCI foreign calls; polls become POLL marks with
 //! full-frame debug info; the return-poll stub's absolute `movabs r10, poll_pc` is rewritten
-//! to a RIP-relative `lea`, which JVMCI does not need to relocate. Everything else refuses.
+//! to a RIP-relative `lea`, which JVMCI does not need to relocate; implicit null/div0 checks
+//! become implicit-exception dispatches to C2's continuations. Everything else refuses.
 
 use jitfleet_relocator::deps::DepType;
 use jitfleet_relocator::portable::*;
@@ -47,7 +48,7 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Vec<&'sta
     if !decoded.handler_table.is_empty() {
         reasons.insert(Refusal::ExceptionHandlers.name());
     }
-    if !decoded.implicit_checks.is_empty() {
+    if decoded.implicit_checks.iter().any(|c| c.is_deoptimize()) {
         reasons.insert(Refusal::ImplicitChecks.name());
     }
     if decoded.dependencies.iter().any(|d| d.kind != DepType::EvolMethod) {
@@ -94,7 +95,7 @@ pub fn translate(
     if !decoded.handler_table.is_empty() {
         return Err(Refusal::ExceptionHandlers);
     }
-    if !decoded.implicit_checks.is_empty() {
+    if decoded.implicit_checks.iter().any(|c| c.is_deoptimize()) {
         return Err(Refusal::ImplicitChecks);
     }
     if let Some(d) = decoded.dependencies.iter().find(|d| d.kind != DepType::EvolMethod) {
@@ -184,6 +185,17 @@ pub fn translate(
             return Err(Refusal::UnexplainedSafepoint(pc));
         }
     }
+    let mut implicit_checks = Vec::new();
+    for check in &decoded.implicit_checks {
+        let (Ok(pc), Ok(continuation)) = (u32::try_from(check.exec.0), u32::try_from(check.cont.0)) else {
+            return Err(Refusal::ImplicitChecks);
+        };
+        // One safepoint record per pc: a check at a call's return address would collide.
+        if calls.contains_key(&pc) || poll_pcs.contains(&pc) {
+            return Err(Refusal::ImplicitChecks);
+        }
+        implicit_checks.push(ImplicitCheckSite { pc, continuation, debug: position_after(captured, decoded, check.exec, &mut methods)? });
+    }
     let foreign_calls = calls
         .into_iter()
         .map(|(ret, (pc, target))| ForeignCall { pc, target, debug: call_debug.remove(&ret) })
@@ -201,7 +213,36 @@ pub fn translate(
         marks,
         foreign_calls,
         polls,
+        implicit_checks,
     })
+}
+
+/// The frames (without values) of the first PcDesc after `pc` that has a scope: where the
+/// faulting instruction belongs, for a record the VM requires but never reads.
+fn position_after(
+    captured: &CapturedNmethod,
+    decoded: &DecodedNmethod,
+    pc: PcOffset,
+    methods: &mut MethodTable<'_>,
+) -> Result<PortableDebugInfo, Refusal> {
+    let scopes = decoded
+        .pcs
+        .iter()
+        .find(|p| p.pc.pc_offset > pc && !p.scopes.is_empty())
+        .ok_or(Refusal::ImplicitChecks)?;
+    let mut frames = Vec::new();
+    for scope in scopes.scopes.iter().rev() {
+        let ptr = metadata_at(captured, scope.method.0).ok_or(Refusal::UnnamedMethod)?;
+        frames.push(PortableFrame {
+            method: methods.index_of(ptr)?,
+            bci: scope.bci.max(0),
+            reexecute: false,
+            rethrow_exception: false,
+            locals: Vec::new(),
+            stack: Vec::new(),
+        });
+    }
+    Ok(PortableDebugInfo { frames, references: Vec::new() })
 }
 
 /// The length and absolute target of the runtime call or jump at `pc`, for the forms
@@ -375,6 +416,11 @@ fn translate_value(v: &ScopeValue) -> Result<(PortableValue, bool), Refusal> {
                 LocationType::FloatInDbl => (at(SlotKind::Float, false), false),
                 LocationType::Lng => (at(SlotKind::Long, false), true),
                 LocationType::Dbl => (at(SlotKind::Double, false), true),
+                // C2 spills oops to XMM registers around polls; JVMCI 17 accepts only
+                // float/double values in XMM registers (`get_scope_value`).
+                LocationType::Oop | LocationType::NarrowOop if xmm => {
+                    return Err(Refusal::UnsupportedValue("an object in an XMM register".into()))
+                }
                 LocationType::Oop => (at(SlotKind::Object, false), false),
                 LocationType::NarrowOop => (at(SlotKind::Object, true), false),
                 other => return Err(Refusal::UnsupportedValue(format!("{other:?} location"))),
@@ -418,6 +464,18 @@ mod tests {
                 PortableValue::Illegal,
                 PortableValue::At { place: Place::Stack(12), kind: SlotKind::Int, narrow: false },
             ]
+        );
+    }
+
+    #[test]
+    fn objects_in_xmm_registers_refuse_and_in_general_registers_translate() {
+        // VMReg 48 is xmm0 (after 16 general registers × 2 and 8 x87 registers × 2).
+        let in_xmm = loc(LocationType::Oop, LocationPlace::Register { vmreg: 48 });
+        assert!(matches!(translate_values(&[in_xmm]), Err(Refusal::UnsupportedValue(_))));
+        let in_rsi = loc(LocationType::NarrowOop, LocationPlace::Register { vmreg: 12 });
+        assert_eq!(
+            translate_values(&[in_rsi]).unwrap(),
+            vec![PortableValue::At { place: Place::Register(6), kind: SlotKind::Object, narrow: true }]
         );
     }
 

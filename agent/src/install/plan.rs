@@ -8,6 +8,7 @@
 //! n_marks   (pc mark)*                       mark = MarkKind order of MARKS in Installer
 //! n_calls   (pc long_index has_debug debug?)*
 //! n_polls   (pc debug)*
+//! n_checks  (pc continuation debug)*             implicit null/div0 checks
 //! debug  = n_frames (method bci reexecute rethrow n_locals n_stack (kind value)*)*  outermost first
 //!          n_refs (place_tag where narrow)*
 //! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow     (illegal, int, long, null, at)
@@ -66,6 +67,12 @@ pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Opti
     for poll in &nm.polls {
         w.u32(poll.pc)?;
         w.debug(&poll.debug)?;
+    }
+    w.len(nm.implicit_checks.len())?;
+    for check in &nm.implicit_checks {
+        w.u32(check.pc)?;
+        w.u32(check.continuation)?;
+        w.debug(&check.debug)?;
     }
     Ok(Plan { ints: w.ints, longs: w.longs })
 }
@@ -225,6 +232,21 @@ mod tests {
                     references: vec![PortableReference { place: Place::Stack(8), narrow: true }],
                 },
             }],
+            implicit_checks: vec![ImplicitCheckSite {
+                pc: 40,
+                continuation: 60,
+                debug: PortableDebugInfo {
+                    frames: vec![PortableFrame {
+                        method: 0,
+                        bci: 3,
+                        reexecute: false,
+                        rethrow_exception: false,
+                        locals: vec![],
+                        stack: vec![],
+                    }],
+                    references: vec![],
+                },
+            }],
         }
     }
 
@@ -243,6 +265,7 @@ mod tests {
             5, 0,
             4, 3,
             1, 1, 8, 1,
+            1, 40, 60, 1, 0, 3, 0, 0, 0, 0, 0,
         ];
         assert_eq!(plan.ints, expected);
         assert_eq!(plan.longs, vec![0x7f00_0000_1000]);

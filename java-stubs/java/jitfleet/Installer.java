@@ -13,6 +13,7 @@ import jdk.vm.ci.code.RegisterArray;
 import jdk.vm.ci.code.StackSlot;
 import jdk.vm.ci.code.site.Call;
 import jdk.vm.ci.code.site.DataPatch;
+import jdk.vm.ci.code.site.ImplicitExceptionDispatch;
 import jdk.vm.ci.code.site.Infopoint;
 import jdk.vm.ci.code.site.InfopointReason;
 import jdk.vm.ci.code.site.Mark;
@@ -148,6 +149,12 @@ public final class Installer {
         for (int i = 0; i < polls; i++) {
             int pc = r.next();
             sites.add(new Infopoint(pc, r.debugInfo(), InfopointReason.SAFEPOINT));
+        }
+        int checks = r.next();
+        for (int i = 0; i < checks; i++) {
+            int pc = r.next();
+            int continuation = r.next();
+            sites.add(new ImplicitExceptionDispatch(pc, continuation, r.debugInfo()));
         }
         // The installer needs relocations and debug info in pc order.
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
