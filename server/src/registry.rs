@@ -137,12 +137,13 @@ impl Registry {
         }
     }
 
-    /// Merges a replica's delta into its fleet (which must have been joined).
-    pub fn apply_delta(&self, key: &FleetKey, methods: &[MethodProfile]) -> Option<DeltaOutcome> {
+    /// Merges a replica's delta into its fleet (which must have been joined); reports methods
+    /// whose heat reached `heat_threshold` (see [`FleetProfile::apply`]).
+    pub fn apply_delta(&self, key: &FleetKey, methods: &[MethodProfile], heat_threshold: u64) -> Option<DeltaOutcome> {
         let mut fleets = self.lock();
         let fleet = fleets.get_mut(key)?;
         fleet.dirty = true;
-        Some(fleet.profile.apply(methods, self.limits, self.max_methods))
+        Some(fleet.profile.apply(methods, self.limits, self.max_methods, heat_threshold))
     }
 
     /// Runs `read` over a fleet's merged profile.
@@ -223,7 +224,7 @@ mod tests {
             let (registry, report) = Registry::open(dir.path(), MergeLimits::default(), 100).unwrap();
             assert_eq!(report.fleets, 0);
             registry.join(&key, &compat_key());
-            registry.apply_delta(&key, &[method_profile()]).unwrap();
+            registry.apply_delta(&key, &[method_profile()], 0).unwrap();
             assert_eq!(registry.flush().unwrap(), 1);
             assert_eq!(registry.flush().unwrap(), 0, "nothing changed since");
         }

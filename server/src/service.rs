@@ -124,14 +124,7 @@ impl Service {
 
     /// The role a peer's certificate (or the configuration) allows.
     pub fn allowed_role(&self, peer: Option<&PeerIdentity>) -> Role {
-        if let Some(role) = peer.and_then(PeerIdentity::role) {
-            return role;
-        }
-        let name = peer.and_then(|peer| peer.common_name.as_deref());
-        if name.is_some_and(|name| self.config.donor_identities.iter().any(|donor| donor == name)) {
-            return Role::Donor;
-        }
-        Role::Receiver
+        allowed_role(peer, &self.config.donor_identities)
     }
 
     /// The knobs a replica with this grant should apply.
@@ -155,7 +148,7 @@ impl Service {
             .unwrap_or_default();
         rated.retain(|(heat, _)| *heat >= min_heat);
         // Stable sort: equal heat keeps the store's method order.
-        rated.sort_by(|a, b| b.0.cmp(&a.0));
+        rated.sort_by_key(|(heat, _)| std::cmp::Reverse(*heat));
         rated.truncate(self.config.max_catalog_entries);
         CodeCatalog { compat_key_hash: fleet.compat, entries: rated.into_iter().map(|(_, entry)| entry).collect() }
     }
@@ -242,10 +235,17 @@ impl Service {
         }
     }
 
-    /// Merges a profile delta into the fleet.
+    /// Merges a profile delta into the fleet. When a method with stored code becomes hot
+    /// enough to be pushed, the fleet's sessions are told to push a fresh catalog.
     pub fn profile_delta(&self, grant: &Grant, delta: &ProfileDelta) {
-        match self.registry.apply_delta(&grant.fleet, &delta.methods) {
+        match self.registry.apply_delta(&grant.fleet, &delta.methods, self.config.push_min_heat) {
             Some(outcome) => {
+                if !outcome.crossed_threshold.is_empty() {
+                    let catalog = self.store.catalog(&grant.fleet);
+                    if catalog.iter().any(|entry| outcome.crossed_threshold.contains(&entry.method)) {
+                        let _ = self.code_added.send(grant.fleet.clone());
+                    }
+                }
                 self.metrics.profile_methods_merged.fetch_add(u64::from(outcome.merged), Ordering::Relaxed);
                 if outcome.refused > 0 {
                     self.metrics.error("profile_fleet_full");
@@ -274,5 +274,43 @@ impl Service {
     pub fn render_metrics(&self) -> String {
         let transport = *self.transport_stats.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         self.metrics.render(transport, self.store.usage(), &self.registry.summaries())
+    }
+}
+
+/// The role a peer may have: the role its certificate names in an OU; else donor if its
+/// common name is listed in `donor_identities`; else receiver.
+pub fn allowed_role(peer: Option<&PeerIdentity>, donor_identities: &[String]) -> Role {
+    if let Some(role) = peer.and_then(PeerIdentity::role) {
+        return role;
+    }
+    let name = peer.and_then(|peer| peer.common_name.as_deref());
+    if name.is_some_and(|name| donor_identities.iter().any(|donor| donor == name)) {
+        return Role::Donor;
+    }
+    Role::Receiver
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peer(common_name: &str, units: &[&str]) -> PeerIdentity {
+        PeerIdentity {
+            common_name: Some(common_name.into()),
+            organizational_units: units.iter().map(|unit| (*unit).to_string()).collect(),
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+            certificate_hash: ContentHash::default(),
+        }
+    }
+
+    #[test]
+    fn the_certificate_role_wins_then_the_donor_list_then_receiver() {
+        let donors = vec!["build-box".to_string()];
+        assert_eq!(allowed_role(Some(&peer("x", &["worker"])), &donors), Role::Worker);
+        assert_eq!(allowed_role(Some(&peer("build-box", &["receiver"])), &donors), Role::Receiver);
+        assert_eq!(allowed_role(Some(&peer("build-box", &["team-a"])), &donors), Role::Donor);
+        assert_eq!(allowed_role(Some(&peer("other", &[])), &donors), Role::Receiver);
+        assert_eq!(allowed_role(None, &donors), Role::Receiver);
     }
 }

@@ -13,8 +13,9 @@
 //!      (`Forbidden` for a non-donor); one-way, an error is sent back one-way;
 //!    - `CodeRequest` — one `CodeResponse` per hash, or an `Error` (`NotFound`) for that hash;
 //!    - anything else — an `Error` (`UnexpectedMessage`).
-//! 4. When a donor stores new code for the fleet, every open session of the fleet is sent a
-//!    fresh catalog.
+//! 4. When a donor stores new code for the fleet, or a method with stored code becomes hot
+//!    enough for the push policy, every open session of the fleet is sent a fresh catalog
+//!    (unless it is the same as the one it last sent).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -39,7 +40,8 @@ pub async fn run(service: Arc<Service>, connection: Connection) {
         "session started"
     );
     let mut code_added = service.code_added.subscribe();
-    push_catalog(&service, &connection, &grant).await;
+    let mut pushed = PushedCatalog::default();
+    pushed.push(&service, &connection, &grant).await;
     let _ = connection.send(&service.policy(&grant).into()).await;
     let mut last_sequence = None;
     loop {
@@ -54,10 +56,10 @@ pub async fn run(service: Arc<Service>, connection: Connection) {
                 service.metrics.observe_handling(kind, started.elapsed());
             }
             added = code_added.recv() => match added {
-                Ok(fleet) if fleet == grant.fleet => push_catalog(&service, &connection, &grant).await,
+                Ok(fleet) if fleet == grant.fleet => pushed.push(&service, &connection, &grant).await,
                 Ok(_) => {}
                 // Missed announcements: one fresh catalog covers them all.
-                Err(broadcast::error::RecvError::Lagged(_)) => push_catalog(&service, &connection, &grant).await,
+                Err(broadcast::error::RecvError::Lagged(_)) => pushed.push(&service, &connection, &grant).await,
                 Err(broadcast::error::RecvError::Closed) => {}
             },
         }
@@ -115,10 +117,24 @@ async fn linger_then_close(connection: &Connection, reason: &str) {
     connection.close(close_code::REFUSED, reason);
 }
 
-async fn push_catalog(service: &Service, connection: &Connection, grant: &Grant) {
-    let catalog = service.catalog(&grant.fleet);
-    if let Err(error) = connection.send(&catalog.into()).await {
-        tracing::debug!(session = grant.session_id, %error, "cannot push the catalog");
+/// What the session last pushed, so that an unchanged catalog is not sent again (an upload
+/// of code the policy holds back changes nothing for this replica).
+#[derive(Debug, Default)]
+struct PushedCatalog {
+    last: Option<Vec<ContentHash>>,
+}
+
+impl PushedCatalog {
+    async fn push(&mut self, service: &Service, connection: &Connection, grant: &Grant) {
+        let catalog = service.catalog(&grant.fleet);
+        let hashes: Vec<ContentHash> = catalog.entries.iter().map(|entry| entry.content_hash).collect();
+        if self.last.as_ref() == Some(&hashes) {
+            return;
+        }
+        match connection.send(&catalog.into()).await {
+            Ok(()) => self.last = Some(hashes),
+            Err(error) => tracing::debug!(session = grant.session_id, %error, "cannot push the catalog"),
+        }
     }
 }
 

@@ -138,9 +138,9 @@ async fn two_hundred_replicas_sending_deltas_and_fifty_receivers_fetching_at_onc
 }
 
 /// Runs futures concurrently and collects their outputs in order (no `futures` crate needed).
-async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
 where
-    F: Send + 'static,
+    F: std::future::Future + Send + 'static,
     F::Output: Send + 'static,
 {
     let handles: Vec<_> = futures.map(tokio::spawn).collect();

@@ -274,7 +274,13 @@ async fn two_replicas_profiles_merge_and_survive_a_restart_and_heat_gates_the_ca
         assert!(matches!(reply, Message::Policy(_)), "{reply:?}");
         b.send_delta(vec![profile("hot", 500, vec![branch(3, 10, 30), call(2, &[("C", 30), ("B", 20)])]), profile("cold", 10, vec![])]).await;
 
-        // 1100 >= 1000: "hot" is pushed, "cold" (10) is not.
+        // 1100 >= 1000: "hot" is pushed, "cold" (10) is not — to `a`, already connected, as
+        // soon as the heat crossed the threshold (its first catalog was empty)...
+        assert!(a.catalog.entries.is_empty());
+        let pushed = next_catalog(&a.connection).await;
+        let methods: Vec<&str> = pushed.entries.iter().map(|e| e.method.as_str()).collect();
+        assert_eq!(methods, vec![wire_name("hot")]);
+        // ... and to a replica joining later.
         let late = Replica::join(server.quic_addr(), &pki, "client", Role::Receiver).await;
         let methods: Vec<&str> = late.catalog.entries.iter().map(|e| e.method.as_str()).collect();
         assert_eq!(methods, vec![wire_name("hot")]);

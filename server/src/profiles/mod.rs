@@ -26,7 +26,7 @@ pub fn heat(profile: &MethodProfile) -> u64 {
 }
 
 /// What merging one delta did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeltaOutcome {
     /// Methods merged into existing entries or added.
     pub merged: u32,
@@ -34,6 +34,8 @@ pub struct DeltaOutcome {
     pub refused: u32,
     /// Cells the merge could not combine.
     pub cells: MergeReport,
+    /// Methods (wire notation) whose fleet-wide heat reached the threshold with this delta.
+    pub crossed_threshold: Vec<String>,
 }
 
 /// One fleet's merged profile.
@@ -75,7 +77,10 @@ impl FleetProfile {
     }
 
     /// Merges one replica's delta; new methods beyond `max_methods` are refused (counted).
-    pub fn apply(&mut self, methods: &[MethodProfile], limits: MergeLimits, max_methods: usize) -> DeltaOutcome {
+    /// Methods whose heat rises from below `heat_threshold` to at or above it are reported,
+    /// so that code held back by the push policy can be pushed now (a zero threshold reports
+    /// nothing: everything is pushed anyway).
+    pub fn apply(&mut self, methods: &[MethodProfile], limits: MergeLimits, max_methods: usize, heat_threshold: u64) -> DeltaOutcome {
         let mut outcome = DeltaOutcome::default();
         for delta in methods {
             let full = self.methods.len() >= max_methods;
@@ -91,8 +96,13 @@ impl FleetProfile {
                     report
                 }
             };
-            let heat = self.heat.entry(method_key(&delta.method)).or_default();
+            let key = method_key(&delta.method);
+            let heat = self.heat.entry(key.clone()).or_default();
+            let before = *heat;
             *heat = heat.saturating_add(self::heat(delta));
+            if heat_threshold > 0 && before < heat_threshold && *heat >= heat_threshold {
+                outcome.crossed_threshold.push(key);
+            }
             outcome.merged += 1;
             outcome.cells.absorb(report);
         }
@@ -137,8 +147,8 @@ mod tests {
         let method = method_profile();
         let key = method_key(&method.method);
         assert_eq!(key, "LFoo;bar(I)I");
-        fleet.apply(&[method.clone()], MergeLimits::default(), 10);
-        fleet.apply(&[method.clone()], MergeLimits::default(), 10);
+        fleet.apply(std::slice::from_ref(&method), MergeLimits::default(), 10, 0);
+        fleet.apply(std::slice::from_ref(&method), MergeLimits::default(), 10, 0);
         assert_eq!(fleet.heat_of(&key), 2 * heat(&method));
         let reloaded = FleetProfile::from_persisted(fleet.to_persisted("shop"));
         assert_eq!(reloaded.heat_of(&key), 2 * heat(&method));
@@ -147,15 +157,29 @@ mod tests {
     }
 
     #[test]
+    fn crossing_the_heat_threshold_is_reported_once() {
+        let mut fleet = FleetProfile::new(compat_key());
+        let method = method_profile();
+        let one = heat(&method);
+        let threshold = one * 2;
+        let first = fleet.apply(std::slice::from_ref(&method), MergeLimits::default(), 10, threshold);
+        assert!(first.crossed_threshold.is_empty());
+        let second = fleet.apply(std::slice::from_ref(&method), MergeLimits::default(), 10, threshold);
+        assert_eq!(second.crossed_threshold, vec![method_key(&method.method)]);
+        let third = fleet.apply(std::slice::from_ref(&method), MergeLimits::default(), 10, threshold);
+        assert!(third.crossed_threshold.is_empty());
+    }
+
+    #[test]
     fn new_methods_beyond_the_limit_are_refused() {
         let mut fleet = FleetProfile::new(compat_key());
         let first = method_profile();
         let mut second = method_profile();
         second.method.name = "other".into();
-        let outcome = fleet.apply(&[first.clone(), second], MergeLimits::default(), 1);
+        let outcome = fleet.apply(&[first.clone(), second], MergeLimits::default(), 1, 0);
         assert_eq!((outcome.merged, outcome.refused), (1, 1));
         // Known methods still merge at the limit.
-        assert_eq!(fleet.apply(&[first], MergeLimits::default(), 1).merged, 1);
+        assert_eq!(fleet.apply(&[first], MergeLimits::default(), 1, 0).merged, 1);
         assert_eq!(fleet.method_count(), 1);
     }
 }

@@ -176,10 +176,10 @@ impl CodeStore {
     pub fn get(&self, fleet: &FleetKey, hash: &ContentHash) -> Result<Option<Vec<u8>>, StoreError> {
         let key = BlobKey { fleet: fleet.clone(), hash: *hash };
         let Some(entry) = self.lock().touch(&key) else { return Ok(None) };
-        let verified = read_verified(&entry.path).and_then(|checked| match checked {
-            Ok(payload) if ContentHash::of(&payload) == *hash => Ok(Ok(payload)),
-            Ok(_) => Ok(Err("payload does not match the requested hash".to_string())),
-            Err(reason) => Ok(Err(reason)),
+        let verified = read_verified(&entry.path).map(|checked| match checked {
+            Ok(payload) if ContentHash::of(&payload) == *hash => Ok(payload),
+            Ok(_) => Err("payload does not match the requested hash".to_string()),
+            Err(reason) => Err(reason),
         });
         match verified {
             Ok(Ok(payload)) => Ok(Some(payload)),
