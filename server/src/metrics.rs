@@ -99,6 +99,8 @@ pub struct Metrics {
     pub code_served_bytes: AtomicU64,
     /// Profile methods merged.
     pub profile_methods_merged: AtomicU64,
+    /// Malformed or oversized frames the transport refused (seen by sessions).
+    pub bad_frames: AtomicU64,
     /// Handling time of inbound messages, by message kind (indexed by tag).
     latency: [Histogram; 16],
 }
@@ -171,6 +173,7 @@ impl Metrics {
         counter(&mut out, "jitfleet_code_uploads_duplicate_total", "Code uploads already in the store.", self.code_duplicates.load(Ordering::Relaxed));
         counter(&mut out, "jitfleet_code_served_total", "Code blobs sent to replicas.", self.code_served.load(Ordering::Relaxed));
         counter(&mut out, "jitfleet_code_served_bytes_total", "Bytes of code sent to replicas.", self.code_served_bytes.load(Ordering::Relaxed));
+        counter(&mut out, "jitfleet_bad_frames_total", "Malformed or oversized frames refused by the transport.", self.bad_frames.load(Ordering::Relaxed));
         counter(&mut out, "jitfleet_profile_methods_merged_total", "Method profiles merged.", self.profile_methods_merged.load(Ordering::Relaxed));
         gauge(&mut out, "jitfleet_store_blobs", "Code blobs in the store.", store.blobs as i64);
         gauge(&mut out, "jitfleet_store_bytes", "Bytes of blob files in the store.", store.bytes as i64);

@@ -44,9 +44,11 @@ pub async fn run(service: Arc<Service>, connection: Connection) {
     pushed.push(&service, &connection, &grant).await;
     let _ = connection.send(&service.policy(&grant).into()).await;
     let mut last_sequence = None;
+    let mut bad_frames = BadFrameTally::default();
     loop {
         tokio::select! {
             inbound = connection.next_inbound() => {
+                bad_frames.update(&service, &connection);
                 let Some(inbound) = inbound else { break };
                 let started = Instant::now();
                 let kind = match &inbound {
@@ -64,6 +66,7 @@ pub async fn run(service: Arc<Service>, connection: Connection) {
             },
         }
     }
+    bad_frames.update(&service, &connection);
     service.goodbye(&grant);
     tracing::info!(session = grant.session_id, reason = ?connection.close_reason(), "session ended");
 }
@@ -115,6 +118,24 @@ async fn handshake(service: &Service, connection: &Connection) -> Option<Grant> 
 async fn linger_then_close(connection: &Connection, reason: &str) {
     let _ = tokio::time::timeout(REFUSE_LINGER, connection.closed()).await;
     connection.close(close_code::REFUSED, reason);
+}
+
+/// Carries the transport's per-connection count of refused frames into the server metrics.
+/// The transport answers bad frames itself; the session notices them at its next message
+/// and at its end.
+#[derive(Debug, Default)]
+struct BadFrameTally {
+    seen: u32,
+}
+
+impl BadFrameTally {
+    fn update(&mut self, service: &Service, connection: &Connection) {
+        let now = connection.protocol_errors();
+        if now > self.seen {
+            service.metrics.bad_frames.fetch_add(u64::from(now - self.seen), std::sync::atomic::Ordering::Relaxed);
+            self.seen = now;
+        }
+    }
 }
 
 /// What the session last pushed, so that an unchanged catalog is not sent again (an upload

@@ -187,8 +187,9 @@ async fn malformed_and_oversized_messages_are_rejected_while_other_clients_carry
     };
     tokio::join!(hostile, polite);
     assert_eq!(server.service().store.usage().blobs, 1, "the oversized upload was not stored");
-    // The donor is still served after its bad frames.
+    // The donor is still served after its bad frames, which are counted.
     assert!(matches!(donor.upload(&wire_name("after"), code(2, 100)).await, Message::CodeCatalog(_)));
+    assert_eq!(sample_value(&metrics_page(&server), "jitfleet_bad_frames_total"), Some(2.0));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
