@@ -160,7 +160,8 @@ unsafe extern "C" fn on_compiled_method_load(
         let (methods, edges) = unsafe { inline_tree(method, compile_info) };
         let tier = agent.shim.as_ref().and_then(|s| crate::compilations::tier_of(s, method, code_addr as u64)).unwrap_or(0);
         if agent.config.mode == Mode::Capture && tier == 4 {
-            crate::capture::compiled_method_load(agent, method, code_addr as u64, &methods);
+            // SAFETY: inside the callback, `compile_info` is HotSpot's record list.
+            unsafe { crate::capture::compiled_method_load(agent, method, code_addr as u64, &methods, compile_info) };
         }
         agent.compilations.push(RawCompilation {
             methods,

@@ -263,6 +263,8 @@ pub enum Refusal {
     PollStubShape(u32),
     #[error("no compat key in this JVM")]
     NoCompatKey,
+    #[error("an unrelocated VM address {value:#x} at pc {pc} (card table or klass base?)")]
+    RawVmAddress { pc: u32, value: u64 },
 }
 
 impl Refusal {
@@ -292,6 +294,7 @@ impl Refusal {
             Refusal::NoFingerprint(_) => "no_fingerprint",
             Refusal::PollStubShape(_) => "poll_stub_shape",
             Refusal::NoCompatKey => "no_compat_key",
+            Refusal::RawVmAddress { .. } => "raw_vm_address",
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod blobs;
 pub mod copy;
+pub mod oracle;
 pub mod store;
 pub mod translate;
 
@@ -69,7 +70,10 @@ pub fn vm_death() {
 ///
 /// `inline_methods` are the jmethodIDs of the compilation's inline records (the compiled
 /// method first): the methods its debug info can name.
-pub fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: u64, inline_methods: &[usize]) {
+///
+/// # Safety
+/// `compile_info` must be the record list of the current CompiledMethodLoad callback (or null).
+pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: u64, inline_methods: &[usize], compile_info: *const c_void) {
     let Some(state) = STATE.get() else { return };
     let Some(shim) = agent.shim.as_ref() else { return };
     let Some(layout) = shim.layout().capture.as_ref() else { return };
@@ -86,6 +90,8 @@ pub fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: u64, in
         return;
     }
     let Some(jni) = current_jni(state.vm) else { return };
+    // SAFETY: inside the callback (caller's contract).
+    let records = unsafe { oracle::inline_records(compile_info, code_addr) };
     let name = jni
         .with_local_frame(32, || method_ref(agent, jni, method as usize))
         .flatten()
@@ -93,7 +99,7 @@ pub fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: u64, in
         .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
     let mut compile_id = 0;
     let mut all_reasons = Vec::new();
-    let outcome = capture_one(agent, state, jni, nm, inline_methods, &mut compile_id, &mut all_reasons);
+    let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut compile_id, &mut all_reasons);
     let key = match &outcome {
         Ok(_) => "captured",
         Err(r) => r.name(),
@@ -124,6 +130,7 @@ fn capture_one(
     jni: Jni,
     nm: u64,
     inline_methods: &[usize],
+    records: &[oracle::Record],
     compile_id: &mut u32,
     all_reasons: &mut Vec<&'static str>,
 ) -> Result<PathBuf, Refusal> {
@@ -150,6 +157,9 @@ fn capture_one(
     let symbols = jni
         .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods))
         .ok_or(Refusal::UnnamedMethod)?;
+    let agreed = oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records)
+        .map_err(|e| Refusal::Undecodable(format!("scopes disagree with JVMTI's inline records: {e}")))?;
+    tracing::debug!("compile {}: decoded scopes agree with JVMTI at {agreed} pcs", copied.compile_id);
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
     tracing::debug!(
         "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks",
@@ -177,6 +187,7 @@ fn sole_reason_key(reason: &str) -> &'static str {
         ("internal_words", "only_internal_words"),
         ("scalar_replaced", "only_scalar_replaced"),
         ("monitors", "only_monitors"),
+        ("raw_vm_address", "only_raw_vm_address"),
     ];
     KEYS.iter().find(|(r, _)| *r == reason).map(|(_, k)| *k).unwrap_or("only_other")
 }
@@ -212,20 +223,24 @@ pub fn method_ref(agent: &Agent, jni: Jni, method: usize) -> Option<MethodRef> {
 /// records, blobs by name, libjvm by offset.
 struct DonorSymbols {
     by_method_ptr: HashMap<u64, MethodRef>,
+    /// `Method*` → jmethodID of every method of the inline records.
+    method_ids: HashMap<u64, usize>,
 }
 
 impl DonorSymbols {
     fn new(agent: &Agent, jni: Jni, inline_methods: &[usize]) -> DonorSymbols {
         let mut by_method_ptr = HashMap::new();
+        let mut method_ids = HashMap::new();
         if let Some(shim) = agent.shim.as_ref() {
             for &m in inline_methods {
                 let Ok(ptr) = crate::shim::method::method_from_jmethod_id(shim.memory(), m as u64) else { continue };
+                method_ids.insert(ptr, m);
                 if let Some(r) = method_ref(agent, jni, m) {
                     by_method_ptr.insert(ptr, r);
                 }
             }
         }
-        DonorSymbols { by_method_ptr }
+        DonorSymbols { by_method_ptr, method_ids }
     }
 }
 

@@ -66,6 +66,18 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Vec<&'sta
         };
         reasons.insert(reason.name());
     }
+    let mut code = captured.insts.clone();
+    code.extend_from_slice(&captured.stubs);
+    let internal: Vec<u32> = decoded
+        .relocations
+        .iter()
+        .filter_map(|r| u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok())
+        .collect();
+    // The return-poll stub's `movabs` is rewritten by `translate`; counting it here would
+    // refuse every method, so internal words count as relocated like every relocation.
+    if unrelocated_address(&code, &internal).is_some() {
+        reasons.insert("raw_vm_address");
+    }
     for p in &decoded.pcs {
         if !p.objects.is_empty() {
             reasons.insert(Refusal::ScalarReplaced.name());
@@ -168,8 +180,12 @@ pub fn translate(
             _ => {}
         }
     }
-    for pc in internal_words {
+    for &pc in &internal_words {
         rewrite_poll_stub_address(&mut code, pc, code_address, &return_polls)?;
+    }
+    let relocated: Vec<u32> = decoded.relocations.iter().filter_map(|r| u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok()).collect();
+    if let Some((pc, value)) = unrelocated_address(&code, &relocated) {
+        return Err(Refusal::RawVmAddress { pc, value });
     }
 
     let mut polls = Vec::new();
@@ -262,6 +278,25 @@ fn runtime_call_target(code: &[u8], pc: u32, code_address: u64) -> Option<(u32, 
         }
         _ => None,
     }
+}
+
+/// Where a `movabs r64, imm64` without a relocation loads something that looks like an
+/// address: C2 embeds VM addresses that need no relocation in the donor — the card table base
+/// in write barriers, the narrow klass base (hotspot17.md §5.6) — and they may differ in the
+/// receiver. Every byte offset is tried as an instruction start, so every real `movabs` is
+/// found (a false match only refuses a method that might have been shareable).
+fn unrelocated_address(code: &[u8], relocated: &[u32]) -> Option<(u32, u64)> {
+    const MIN_ADDRESS: u64 = 1 << 32;
+    const MAX_ADDRESS: u64 = 1 << 47;
+    (0..code.len().saturating_sub(9)).find_map(|at| {
+        let rex_w = code[at] & 0xf8 == 0x48;
+        let mov_imm64 = (0xb8..=0xbf).contains(&code[at + 1]);
+        if !rex_w || !mov_imm64 || relocated.contains(&(at as u32)) {
+            return None;
+        }
+        let value = u64::from_le_bytes(code[at + 2..at + 10].try_into().ok()?);
+        (MIN_ADDRESS..MAX_ADDRESS).contains(&value).then_some((at as u32, value))
+    })
 }
 
 /// C2's return-poll stub (`C2SafepointPollStubTable::emit_stub_impl`, emitted after the body in
@@ -500,6 +535,21 @@ mod tests {
         mov.extend_from_slice(&[0x41, 0xff, 0xd2]);
         assert_eq!(runtime_call_target(&mov, 0, 0), Some((13, 0x7f00_1234_5678)));
         assert_eq!(runtime_call_target(&[0x90; 8], 0, 0), None);
+    }
+
+    #[test]
+    fn unrelocated_addresses_in_movabs_are_found() {
+        // movabs r10, 0x7f12_3456_7000 (a card table base) after a nop.
+        let mut code = vec![0x90, 0x49, 0xba];
+        code.extend_from_slice(&0x7f12_3456_7000u64.to_le_bytes());
+        code.extend_from_slice(&[0xc3]);
+        assert_eq!(unrelocated_address(&code, &[]), Some((1, 0x7f12_3456_7000)));
+        // The same instruction with a relocation (a runtime call target) is JVMCI's business.
+        assert_eq!(unrelocated_address(&code, &[1]), None);
+        // Small 64-bit constants are not addresses.
+        let mut small = vec![0x48, 0xb8];
+        small.extend_from_slice(&12345u64.to_le_bytes());
+        assert_eq!(unrelocated_address(&small, &[]), None);
     }
 
     #[test]
