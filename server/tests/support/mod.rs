@@ -104,7 +104,13 @@ impl Replica {
     }
 
     pub async fn join_with(addr: SocketAddr, tls: ClientTls, hello: Hello) -> Self {
-        let connection = Client::for_addr(addr, tls, fast_options()).connect().await.expect("connects");
+        Self::join_with_options(addr, tls, hello, fast_options()).await
+    }
+
+    /// Joins with the given transport options (the load test allows slow replies).
+    pub async fn join_with_options(addr: SocketAddr, tls: ClientTls, hello: Hello, options: TransportOptions) -> Self {
+        let wait = options.request_timeout;
+        let connection = Client::for_addr(addr, tls, options).connect().await.expect("connects");
         let ack = match connection.request(&hello.into()).await.expect("Hello answered") {
             Message::HelloAck(ack) => ack,
             other => panic!("expected HelloAck, got {other:?}"),
@@ -112,7 +118,7 @@ impl Replica {
         // Catalog and policy travel on separate streams: either may arrive first.
         let (mut catalog, mut policy) = (None, None);
         while catalog.is_none() || policy.is_none() {
-            match next_one_way(&connection).await {
+            match next_one_way_within(&connection, wait).await {
                 Message::CodeCatalog(first) if catalog.is_none() => catalog = Some(first),
                 Message::Policy(first) if policy.is_none() => policy = Some(first),
                 other => panic!("expected the first catalog and policy, got {other:?}"),
@@ -148,10 +154,15 @@ impl Replica {
 
 /// The next one-way message from the server (within 5 s).
 pub async fn next_one_way(connection: &Connection) -> Message {
-    match tokio::time::timeout(Duration::from_secs(5), connection.next_inbound()).await {
+    next_one_way_within(connection, Duration::from_secs(5)).await
+}
+
+/// The next one-way message from the server, waiting at most `wait`.
+pub async fn next_one_way_within(connection: &Connection, wait: Duration) -> Message {
+    match tokio::time::timeout(wait, connection.next_inbound()).await {
         Ok(Some(Inbound::OneWay(message))) => message,
         Ok(other) => panic!("expected a one-way message, got {other:?}"),
-        Err(_) => panic!("no message from the server within 5 s"),
+        Err(_) => panic!("no message from the server within {wait:?}"),
     }
 }
 
