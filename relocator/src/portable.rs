@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 2;
+pub const PORTABLE_FORMAT_VERSION: u32 = 3;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -60,6 +60,14 @@ pub enum RuntimeTarget {
     CodeBlob { name: String, ordinal: u32, offset: u32 },
     /// Inside libjvm.so, by offset from its load base (same build id ⇒ same offset).
     Libjvm { offset: u64 },
+}
+
+/// A VM global C2 embeds as a 64-bit immediate without a relocation; the receiver writes its
+/// own value there before installing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum VmGlobal {
+    /// `CompressedKlassPointers::base()` (klass decoding in type checks).
+    NarrowKlassBase,
 }
 
 /// The JVMCI marks the slice uses (`CodeInstaller::*` ids are looked up by the receiver).
@@ -204,6 +212,9 @@ pub struct PortableNmethod {
     pub foreign_calls: Vec<ForeignCall>,
     pub polls: Vec<PollSite>,
     pub implicit_checks: Vec<ImplicitCheckSite>,
+    /// `movabs r, imm64` instructions (pc of the instruction; the value is at pc + 2) that
+    /// load a VM global.
+    pub global_patches: Vec<(u32, VmGlobal)>,
 }
 
 impl PortableNmethod {
@@ -400,6 +411,7 @@ mod tests {
                 continuation: 0,
                 debug: PortableDebugInfo { frames: vec![], references: vec![] },
             }],
+            global_patches: vec![(4, VmGlobal::NarrowKlassBase)],
         }
     }
 
@@ -418,7 +430,7 @@ mod tests {
         let (bytes, _) = encode_portable(&sample());
         let mut v2 = bytes.clone();
         v2[8] = 1;
-        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 1, expected: 2 }));
+        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 1, expected: 3 }));
         let mut bad = bytes.clone();
         *bad.last_mut().unwrap() ^= 1;
         assert_eq!(decode_portable(&bad), Err(PortableFileError::Corrupt));

@@ -16,7 +16,7 @@ pub mod translate;
 use crate::jni::Jni;
 use crate::lifecycle::Agent;
 use crate::loaders;
-use jitfleet_relocator::portable::{ClassRef, MethodRef, Refusal, RuntimeTarget};
+use jitfleet_relocator::portable::{ClassRef, MethodRef, Refusal, RuntimeTarget, VmGlobal};
 use jvmti_sys::{jmethodID, JNIEnv, JavaVM, JNI_OK, JNI_VERSION_1_8};
 use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, HashMap};
@@ -31,6 +31,14 @@ struct CaptureState {
     vm: usize,
     /// Outcomes by name ("captured" or a refusal name).
     outcomes: Mutex<BTreeMap<&'static str, u64>>,
+    /// This JVM's narrow klass base (0 when zero-based or unknown: nothing to symbolise).
+    narrow_klass_base: u64,
+}
+
+/// VM globals the donor can recognise in code by value.
+#[derive(Clone, Copy)]
+struct VmGlobals {
+    narrow_klass_base: u64,
 }
 
 static STATE: OnceCell<CaptureState> = OnceCell::new();
@@ -49,7 +57,8 @@ pub fn vm_init(agent: &Agent, jni: Jni) {
         tracing::error!("capture is off: JNI GetJavaVM failed");
         return;
     }
-    let _ = STATE.set(CaptureState { dir, vm: vm as usize, outcomes: Mutex::new(BTreeMap::new()) });
+    let narrow_klass_base = agent.shim.as_ref().and_then(|s| s.vm_facts().ok()).map(|f| f.narrow_klass_base).unwrap_or(0);
+    let _ = STATE.set(CaptureState { dir, vm: vm as usize, outcomes: Mutex::new(BTreeMap::new()), narrow_klass_base });
     tracing::info!("capture: writing portable nmethods to {}", agent.config.cache_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default());
 }
 
@@ -149,14 +158,15 @@ fn capture_one(
         return Err(Refusal::NotInUse);
     }
     let decoded = jitfleet_relocator::decode_all(&copied.captured).map_err(|e| Refusal::Undecodable(e.to_string()))?;
-    *all_reasons = translate::survey(&copied.captured, &decoded);
+    let globals = VmGlobals { narrow_klass_base: state.narrow_klass_base };
     let compat = match agent.compat.get() {
         Some(Some(key)) => (key.digest(), key.short_id()),
         _ => return Err(Refusal::NoCompatKey),
     };
     let symbols = jni
-        .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods))
+        .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods, globals))
         .ok_or(Refusal::UnnamedMethod)?;
+    *all_reasons = translate::survey(&copied.captured, &decoded, &symbols);
     let agreed = oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records)
         .map_err(|e| Refusal::Undecodable(format!("scopes disagree with JVMTI's inline records: {e}")))?;
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {agreed} pcs", copied.compile_id);
@@ -225,10 +235,11 @@ struct DonorSymbols {
     by_method_ptr: HashMap<u64, MethodRef>,
     /// `Method*` → jmethodID of every method of the inline records.
     method_ids: HashMap<u64, usize>,
+    globals: VmGlobals,
 }
 
 impl DonorSymbols {
-    fn new(agent: &Agent, jni: Jni, inline_methods: &[usize]) -> DonorSymbols {
+    fn new(agent: &Agent, jni: Jni, inline_methods: &[usize], globals: VmGlobals) -> DonorSymbols {
         let mut by_method_ptr = HashMap::new();
         let mut method_ids = HashMap::new();
         if let Some(shim) = agent.shim.as_ref() {
@@ -240,7 +251,7 @@ impl DonorSymbols {
                 }
             }
         }
-        DonorSymbols { by_method_ptr, method_ids }
+        DonorSymbols { by_method_ptr, method_ids, globals }
     }
 }
 
@@ -251,6 +262,10 @@ impl translate::Symbols for DonorSymbols {
 
     fn runtime_target(&self, address: u64) -> Option<RuntimeTarget> {
         blobs::names().symbolise(address).or_else(|| libjvm_offset(address).map(|offset| RuntimeTarget::Libjvm { offset }))
+    }
+
+    fn vm_global(&self, value: u64) -> Option<VmGlobal> {
+        (value != 0 && value == self.globals.narrow_klass_base).then_some(VmGlobal::NarrowKlassBase)
     }
 }
 

@@ -25,6 +25,8 @@ pub trait Symbols {
     fn method(&self, method_ptr: u64) -> Option<MethodRef>;
     /// A runtime routine's symbolic name.
     fn runtime_target(&self, address: u64) -> Option<RuntimeTarget>;
+    /// The VM global whose value this is, if any.
+    fn vm_global(&self, value: u64) -> Option<VmGlobal>;
 }
 
 /// `lea r10, [rip + disp32]`: REX.W+R, 8D, ModRM(r10, rip).
@@ -37,7 +39,7 @@ const NOP3: [u8; 3] = [0x0f, 0x1f, 0x00];
 /// Every structural reason the slice would refuse this nmethod for (names as in
 /// [`Refusal::name`]), not just the first: what measuring "which translation unlocks how much
 /// code" needs. Symbol questions (unnamed methods, unknown runtime targets) are not asked.
-pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Vec<&'static str> {
+pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dyn Symbols) -> Vec<&'static str> {
     let mut reasons = std::collections::BTreeSet::new();
     if captured.layout.entry_bci != -1 {
         reasons.insert(Refusal::Osr.name());
@@ -75,7 +77,7 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Vec<&'sta
         .collect();
     // The return-poll stub's `movabs` is rewritten by `translate`; counting it here would
     // refuse every method, so internal words count as relocated like every relocation.
-    if unrelocated_address(&code, &internal).is_some() {
+    if unrelocated_addresses(&code, &internal).iter().any(|&(_, v)| symbols.vm_global(v).is_none()) {
         reasons.insert("raw_vm_address");
     }
     for p in &decoded.pcs {
@@ -184,8 +186,12 @@ pub fn translate(
         rewrite_poll_stub_address(&mut code, pc, code_address, &return_polls)?;
     }
     let relocated: Vec<u32> = decoded.relocations.iter().filter_map(|r| u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok()).collect();
-    if let Some((pc, value)) = unrelocated_address(&code, &relocated) {
-        return Err(Refusal::RawVmAddress { pc, value });
+    let mut global_patches = Vec::new();
+    for (pc, value) in unrelocated_addresses(&code, &relocated) {
+        match symbols.vm_global(value) {
+            Some(global) => global_patches.push((pc, global)),
+            None => return Err(Refusal::RawVmAddress { pc, value }),
+        }
     }
 
     let mut polls = Vec::new();
@@ -230,6 +236,7 @@ pub fn translate(
         foreign_calls,
         polls,
         implicit_checks,
+        global_patches,
     })
 }
 
@@ -280,15 +287,17 @@ fn runtime_call_target(code: &[u8], pc: u32, code_address: u64) -> Option<(u32, 
     }
 }
 
-/// Where a `movabs r64, imm64` without a relocation loads something that looks like an
+/// Every `movabs r64, imm64` without a relocation that loads something that looks like an
 /// address: C2 embeds VM addresses that need no relocation in the donor — the card table base
 /// in write barriers, the narrow klass base (hotspot17.md §5.6) — and they may differ in the
 /// receiver. Every byte offset is tried as an instruction start, so every real `movabs` is
-/// found (a false match only refuses a method that might have been shareable).
-fn unrelocated_address(code: &[u8], relocated: &[u32]) -> Option<(u32, u64)> {
+/// found; a false match (bytes inside another instruction that equal a plausible address)
+/// only refuses a method, or — when the bytes equal a known VM global — gets that global's
+/// receiver value, which is what those bytes mean.
+fn unrelocated_addresses(code: &[u8], relocated: &[u32]) -> Vec<(u32, u64)> {
     const MIN_ADDRESS: u64 = 1 << 32;
     const MAX_ADDRESS: u64 = 1 << 47;
-    (0..code.len().saturating_sub(9)).find_map(|at| {
+    (0..code.len().saturating_sub(9)).filter_map(|at| {
         let rex_w = code[at] & 0xf8 == 0x48;
         let mov_imm64 = (0xb8..=0xbf).contains(&code[at + 1]);
         if !rex_w || !mov_imm64 || relocated.contains(&(at as u32)) {
@@ -297,6 +306,7 @@ fn unrelocated_address(code: &[u8], relocated: &[u32]) -> Option<(u32, u64)> {
         let value = u64::from_le_bytes(code[at + 2..at + 10].try_into().ok()?);
         (MIN_ADDRESS..MAX_ADDRESS).contains(&value).then_some((at as u32, value))
     })
+    .collect()
 }
 
 /// C2's return-poll stub (`C2SafepointPollStubTable::emit_stub_impl`, emitted after the body in
@@ -543,13 +553,13 @@ mod tests {
         let mut code = vec![0x90, 0x49, 0xba];
         code.extend_from_slice(&0x7f12_3456_7000u64.to_le_bytes());
         code.extend_from_slice(&[0xc3]);
-        assert_eq!(unrelocated_address(&code, &[]), Some((1, 0x7f12_3456_7000)));
+        assert_eq!(unrelocated_addresses(&code, &[]), vec![(1, 0x7f12_3456_7000)]);
         // The same instruction with a relocation (a runtime call target) is JVMCI's business.
-        assert_eq!(unrelocated_address(&code, &[1]), None);
+        assert_eq!(unrelocated_addresses(&code, &[1]), vec![]);
         // Small 64-bit constants are not addresses.
         let mut small = vec![0x48, 0xb8];
         small.extend_from_slice(&12345u64.to_le_bytes());
-        assert_eq!(unrelocated_address(&small, &[]), None);
+        assert_eq!(unrelocated_addresses(&small, &[]), vec![]);
     }
 
     #[test]

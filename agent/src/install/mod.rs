@@ -16,7 +16,7 @@ use crate::capture::blobs;
 use crate::jni::Jni;
 use crate::lifecycle::Agent;
 use crate::loaders;
-use jitfleet_relocator::portable::{decode_portable, PortableNmethod, RuntimeTarget};
+use jitfleet_relocator::portable::{decode_portable, PortableNmethod, RuntimeTarget, VmGlobal};
 use jvmti_sys::*;
 use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, HashMap};
@@ -44,6 +44,8 @@ struct InstallState {
     outcomes: Mutex<BTreeMap<String, u64>>,
     installed: Mutex<Vec<Installed>>,
     stop: AtomicBool,
+    /// This JVM's narrow klass base, for [`VmGlobal::NarrowKlassBase`] patches.
+    narrow_klass_base: Option<u64>,
 }
 
 static STATE: OnceCell<InstallState> = OnceCell::new();
@@ -107,6 +109,7 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         outcomes: Mutex::new(outcomes),
         installed: Mutex::new(Vec::new()),
         stop: AtomicBool::new(false),
+        narrow_klass_base: agent.shim.as_ref().and_then(|s| s.vm_facts().ok()).map(|f| f.narrow_klass_base),
     };
     if STATE.set(state).is_err() {
         return;
@@ -211,8 +214,12 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, nm:
     else {
         return refuse("class_mismatch", "no such method here".into());
     };
+    let code = match patch_globals(&nm.code, &nm.global_patches, state.narrow_klass_base) {
+        Ok(c) => c,
+        Err(e) => return refuse("unresolved", e),
+    };
     let methods = [jvmci::HelperMethod { class, name: root.name.clone(), descriptor: root.descriptor.clone() }];
-    match jvmci::install(jni, &state.helper, &methods, &nm.code, &plan.ints, &plan.longs) {
+    match jvmci::install(jni, &state.helper, &methods, &code, &plan.ints, &plan.longs) {
         Ok(nmethod) => {
             let current = current_code(agent, method);
             tracing::info!(
@@ -226,6 +233,20 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, nm:
         }
         Err(message) => refuse("jvmci_error", format!("JVMCI refused: {message}")),
     }
+}
+
+/// The code with this JVM's values of the VM globals the donor embedded.
+fn patch_globals(code: &[u8], patches: &[(u32, VmGlobal)], narrow_klass_base: Option<u64>) -> Result<Vec<u8>, String> {
+    let mut code = code.to_vec();
+    for &(pc, global) in patches {
+        let value = match global {
+            VmGlobal::NarrowKlassBase => narrow_klass_base.ok_or("this JVM's narrow klass base is unknown")?,
+        };
+        let at = pc as usize + 2;
+        let slot = code.get_mut(at..at + 8).ok_or_else(|| format!("global patch at pc {pc} is outside the code"))?;
+        slot.copy_from_slice(&value.to_le_bytes());
+    }
+    Ok(code)
 }
 
 /// This JVM's address of a runtime target.
@@ -269,4 +290,19 @@ pub fn vm_death() {
     let outcomes = state.outcomes.lock().unwrap_or_else(|e| e.into_inner());
     let summary: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k}={v}")).collect();
     tracing::info!("install summary: {} still_installed_at_exit={still}", summary.join(" "));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globals_are_patched_with_this_jvms_values() {
+        let mut code = vec![0x49, 0xba];
+        code.extend_from_slice(&0x7f00_0000_0000u64.to_le_bytes());
+        let patched = patch_globals(&code, &[(0, VmGlobal::NarrowKlassBase)], Some(0x8_0000_0000)).unwrap();
+        assert_eq!(&patched[2..10], &0x8_0000_0000u64.to_le_bytes());
+        assert!(patch_globals(&code, &[(0, VmGlobal::NarrowKlassBase)], None).is_err());
+        assert!(patch_globals(&code, &[(4, VmGlobal::NarrowKlassBase)], Some(1)).is_err());
+    }
 }

@@ -247,6 +247,7 @@ mod tests {
                     references: vec![],
                 },
             }],
+            global_patches: vec![],
         }
     }
 
