@@ -15,7 +15,8 @@
 //!    - anything else — an `Error` (`UnexpectedMessage`).
 //! 4. When a donor stores new code for the fleet, or a method with stored code becomes hot
 //!    enough for the push policy, every open session of the fleet is sent a fresh catalog
-//!    (unless it is the same as the one it last sent).
+//!    (unless it is the same as the one it last sent); announcements within 200 ms are
+//!    batched into one push.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -45,6 +46,9 @@ pub async fn run(service: Arc<Service>, connection: Connection) {
     let _ = connection.send(&service.policy(&grant).into()).await;
     let mut last_sequence = None;
     let mut bad_frames = BadFrameTally::default();
+    // When the next catalog push is due; announcements arriving before then are folded in.
+    let mut push_due: Option<tokio::time::Instant> = None;
+    let mut announcements_open = true;
     loop {
         tokio::select! {
             inbound = connection.next_inbound() => {
@@ -57,18 +61,37 @@ pub async fn run(service: Arc<Service>, connection: Connection) {
                 handle(&service, &connection, &grant, &mut last_sequence, inbound).await;
                 service.metrics.observe_handling(kind, started.elapsed());
             }
-            added = code_added.recv() => match added {
-                Ok(fleet) if fleet == grant.fleet => pushed.push(&service, &connection, &grant).await,
+            added = code_added.recv(), if announcements_open => match added {
+                // Missed announcements (Lagged): one fresh catalog covers them all.
+                Ok(fleet) if fleet == grant.fleet => schedule_push(&mut push_due),
+                Err(broadcast::error::RecvError::Lagged(_)) => schedule_push(&mut push_due),
                 Ok(_) => {}
-                // Missed announcements: one fresh catalog covers them all.
-                Err(broadcast::error::RecvError::Lagged(_)) => pushed.push(&service, &connection, &grant).await,
-                Err(broadcast::error::RecvError::Closed) => {}
+                Err(broadcast::error::RecvError::Closed) => announcements_open = false,
             },
+            () = sleep_until_due(push_due), if push_due.is_some() => {
+                push_due = None;
+                pushed.push(&service, &connection, &grant).await;
+            }
         }
     }
     bad_frames.update(&service, &connection);
     service.goodbye(&grant);
     tracing::info!(session = grant.session_id, reason = ?connection.close_reason(), "session ended");
+}
+
+/// A donor uploading a burst of methods would otherwise make every session of the fleet
+/// compute and send one catalog per upload; pushes are batched over this window instead.
+const PUSH_DEBOUNCE: std::time::Duration = std::time::Duration::from_millis(200);
+
+fn schedule_push(push_due: &mut Option<tokio::time::Instant>) {
+    push_due.get_or_insert_with(|| tokio::time::Instant::now() + PUSH_DEBOUNCE);
+}
+
+async fn sleep_until_due(push_due: Option<tokio::time::Instant>) {
+    match push_due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Waits for the `Hello` and answers it; `None` if the session does not go ahead.

@@ -78,10 +78,22 @@ async fn a_connected_receiver_is_pushed_a_fresh_catalog_when_new_code_arrives() 
     let receiver = Replica::join(server.quic_addr(), &pki, "client", Role::Receiver).await;
     assert!(receiver.catalog.entries.is_empty());
     let donor = Replica::join(server.quic_addr(), &pki, "donor", Role::Donor).await;
-    donor.upload(&wire_name("late"), code(7, 1000)).await;
-    let pushed = next_catalog(&receiver.connection).await;
-    assert_eq!(pushed.entries.len(), 1);
-    assert_eq!(pushed.entries[0].method, wire_name("late"));
+    // A burst of uploads is pushed as one catalog, not one per upload.
+    for n in 0..5 {
+        donor.upload(&wire_name(&format!("late{n}")), code(n, 1000)).await;
+    }
+    let mut pushes = 1;
+    let mut pushed = next_catalog(&receiver.connection).await;
+    while pushed.entries.len() < 5 {
+        // Only on a disk slow enough that five durable uploads take longer than the batching window.
+        pushed = next_catalog(&receiver.connection).await;
+        pushes += 1;
+    }
+    assert!(pushes < 5, "uploads are batched into fewer pushes ({pushes})");
+    assert_eq!(pushed.entries.len(), 5, "{pushed:?}");
+    assert_eq!(pushed.entries[0].method, wire_name("late0"));
+    let quiet = tokio::time::timeout(Duration::from_millis(600), receiver.connection.next_inbound()).await;
+    assert!(quiet.is_err(), "no second, redundant push: {quiet:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
