@@ -95,8 +95,11 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
         for workload in &plan.workloads {
             if let Some(old) = mode.archive(&archives, workload.name) {
                 // A stale archive from an older driver jar would be rejected or, worse, used.
+                // Best effort: a missing file or directory is what we want anyway.
                 let _ = std::fs::remove_file(&old);
-                if let Some(dir) = old.parent() {
+                let _ = std::fs::remove_dir_all(&old);
+                let dir = if mode.addition == Addition::JitfleetOffline { Some(old.as_path()) } else { old.parent() };
+                if let Some(dir) = dir {
                     let _ = std::fs::create_dir_all(dir);
                 }
             }
@@ -202,7 +205,7 @@ fn unavailable_because(mode: &Mode, agent: &Result<Agent, String>) -> Option<Str
     if !mode.jdk.java().exists() {
         return Some(format!("{} not found", mode.jdk.java().display()));
     }
-    if mode.addition == Addition::JitfleetObserve {
+    if mode.uses_agent() {
         if let Err(reason) = agent {
             return Some(reason.clone());
         }

@@ -26,7 +26,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::campaign::{Plan, Results};
 use crate::error::{BenchError, Result};
 use crate::layout::Layout;
-use crate::modes::{Addition, Mode};
+use crate::modes::Mode;
 use crate::workloads::{Profile, Workload};
 
 /// Workloads of the observe-cost report: start-up plus real workloads from Debian packages.
@@ -153,7 +153,7 @@ fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Resul
     });
 
     java_build::ensure_drivers(layout)?;
-    let agent = if selected_modes.iter().any(|m| m.addition == Addition::JitfleetObserve) {
+    let agent = if selected_modes.iter().any(|m| m.uses_agent()) {
         agent::prepare(layout, args.agent.clone(), !args.no_agent_build)
     } else {
         Err("not selected".to_string())

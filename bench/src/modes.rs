@@ -43,6 +43,10 @@ pub enum Addition {
     AotCache,
     /// The jitfleet agent in observe mode: `-agentpath:` + `JITFLEET_MODE=observe`.
     JitfleetObserve,
+    /// jitfleet offline: a training run with `JITFLEET_MODE=capture` writes the portable C2
+    /// code of the workload into a cache directory; the measured run has
+    /// `JITFLEET_MODE=install` and installs it through JVMCI (both with JVMCI enabled).
+    JitfleetOffline,
     /// A mode of the plan whose jitfleet part does not exist yet; always skipped.
     NotAvailableYet(&'static str),
 }
@@ -65,8 +69,8 @@ pub const MODES: &[Mode] = &[
     Mode {
         name: "jdk17-jitfleet-offline",
         jdk: Jdk::Jdk17,
-        addition: Addition::NotAvailableYet("needs capture and install of C2 code into an offline cache"),
-        summary: "JDK 17 + jitfleet, code installed from a trained offline cache",
+        addition: Addition::JitfleetOffline,
+        summary: "JDK 17 + jitfleet, C2 code captured by a training run, installed from that offline cache (JVMCI on)",
     },
     Mode {
         name: "jdk17-jitfleet-server",
@@ -99,17 +103,24 @@ pub struct Launch {
 impl Mode {
     /// Whether the mode needs a training run per workload before it can be measured.
     pub fn needs_training(&self) -> bool {
-        matches!(self.addition, Addition::AppCds | Addition::AotCache)
+        matches!(self.addition, Addition::AppCds | Addition::AotCache | Addition::JitfleetOffline)
+    }
+
+    /// Whether the mode loads the jitfleet agent.
+    pub fn uses_agent(&self) -> bool {
+        matches!(self.addition, Addition::JitfleetObserve | Addition::JitfleetOffline)
     }
 
     /// The archive or cache a trained mode uses for `workload`, under `archives_dir`.
     pub fn archive(&self, archives_dir: &Path, workload: &str) -> Option<PathBuf> {
-        let extension = match self.addition {
-            Addition::AppCds => "jsa",
-            Addition::AotCache => "aot",
+        let file = match self.addition {
+            Addition::AppCds => format!("{workload}.jsa"),
+            Addition::AotCache => format!("{workload}.aot"),
+            // A directory of portable nmethods.
+            Addition::JitfleetOffline => workload.to_string(),
             _ => return None,
         };
-        Some(archives_dir.join(self.name).join(format!("{workload}.{extension}")))
+        Some(archives_dir.join(self.name).join(file))
     }
 
     /// The launch of `workload` in this mode and phase. `agent` is the agent library for
@@ -130,6 +141,17 @@ impl Mode {
                     jvm_args.push(format!("-agentpath:{}", agent.display()));
                 }
                 env.push(("JITFLEET_MODE".to_string(), "observe".to_string()));
+            }
+            (Addition::JitfleetOffline, phase, Some(cache)) => {
+                jvm_args.extend(["-XX:+UnlockExperimentalVMOptions".to_string(), "-XX:+EnableJVMCI".to_string()]);
+                if let Some(agent) = agent {
+                    jvm_args.push(format!("-agentpath:{}", agent.display()));
+                }
+                let mode = if phase == Phase::Training { "capture" } else { "install" };
+                env.push(("JITFLEET_MODE".to_string(), mode.to_string()));
+                env.push(("JITFLEET_CACHE_DIR".to_string(), cache));
+                // `info` puts the agent's capture / install summary into the run's stderr log.
+                env.push(("JITFLEET_LOG".to_string(), "info".to_string()));
             }
             _ => {}
         }
@@ -161,6 +183,19 @@ mod tests {
         let aot = find("jdk25-aot").unwrap().launch(Phase::Measured, dir, "lucene", None);
         assert!(aot.jvm_args.contains(&"-XX:AOTCache=/w/jdk25-aot/lucene.aot".to_string()));
         assert!(aot.java.starts_with(JDK25_HOME));
+    }
+
+    #[test]
+    fn offline_mode_captures_then_installs_from_one_directory() {
+        let mode = find("jdk17-jitfleet-offline").unwrap();
+        let agent = Some(Path::new("/a/libjitfleet.so"));
+        let train = mode.launch(Phase::Training, Path::new("/w"), "h2", agent);
+        let run = mode.launch(Phase::Measured, Path::new("/w"), "h2", agent);
+        let cache = ("JITFLEET_CACHE_DIR".to_string(), "/w/jdk17-jitfleet-offline/h2".to_string());
+        assert!(train.env.contains(&("JITFLEET_MODE".to_string(), "capture".to_string())) && train.env.contains(&cache));
+        assert!(run.env.contains(&("JITFLEET_MODE".to_string(), "install".to_string())) && run.env.contains(&cache));
+        assert!(run.jvm_args.contains(&"-XX:+EnableJVMCI".to_string()));
+        assert!(mode.needs_training() && mode.uses_agent());
     }
 
     #[test]

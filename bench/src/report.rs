@@ -113,6 +113,12 @@ fn checks_and_plots(out: &mut String, results: &Results) {
             let _ = writeln!(out, "- **CHECKSUM MISMATCH** {m}");
         }
     }
+    for r in results.records.iter().filter(|r| r.round == 0) {
+        if let Some(summary) = &r.agent_summary {
+            let what = if r.training { "training" } else { "round 1" };
+            let _ = writeln!(out, "- jitfleet agent, {} / {} ({what}): {summary}", r.workload, r.mode);
+        }
+    }
     for s in &results.skipped {
         let _ = writeln!(out, "- skipped mode `{}`: {}", s.mode, s.reason);
     }
@@ -233,6 +239,7 @@ mod tests {
             c1_cpu_ms: 100.0,
             c2_cpu_ms: 300.0,
             peak_rss_mb: 100.0,
+            agent_summary: None,
         }
     }
 

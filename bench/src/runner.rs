@@ -47,6 +47,9 @@ pub struct RunRecord {
     pub c1_cpu_ms: f64,
     pub c2_cpu_ms: f64,
     pub peak_rss_mb: f64,
+    /// The jitfleet agent's capture / install summary lines from the run's stderr, if any.
+    #[serde(default)]
+    pub agent_summary: Option<String>,
 }
 
 impl RunRecord {
@@ -157,7 +160,18 @@ pub fn run(layout: &Layout, spec: &RunSpec) -> Result<RunRecord> {
         c1_cpu_ms: report.c1_cpu_ns.unwrap_or(0) as f64 / 1e6,
         c2_cpu_ms: report.c2_cpu_ns.unwrap_or(0) as f64 / 1e6,
         peak_rss_mb: report.rss_hwm_kb.unwrap_or(-1) as f64 / 1024.0,
+        agent_summary: agent_summary(&stderr_log_path),
     })
+}
+
+/// The agent's `capture summary:` / `install summary:` lines (it logs them at `info`).
+fn agent_summary(stderr_log: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(stderr_log).ok()?;
+    let lines: Vec<&str> = text
+        .lines()
+        .filter_map(|l| ["capture summary:", "install summary:"].iter().find_map(|k| l.find(k).map(|i| &l[i..])))
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("; "))
 }
 
 type Driven = (Vec<SecondSample>, Option<String>, Option<f64>);

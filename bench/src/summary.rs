@@ -188,6 +188,7 @@ mod tests {
             c1_cpu_ms: 100.0,
             c2_cpu_ms: 300.0,
             peak_rss_mb: 100.0,
+            agent_summary: None,
         }
     }
 
