@@ -157,3 +157,106 @@ fn code_from_another_configuration_or_a_corrupt_file_is_not_installed() {
     assert!(!log.contains("installed ShareLeaf"), "{log}");
     assert!(log.contains("still_installed_at_exit=0"), "{log}");
 }
+
+/// The array program under Serial and Parallel GC with heap verification before and after
+/// every GC: the installed frames' oop maps are walked many times and the heap stays sound.
+#[test]
+fn installed_array_code_keeps_the_heap_sound_under_serial_and_parallel_gc() {
+    for gc in ["-XX:+UseSerialGC", "-XX:+UseParallelGC"] {
+        let dir = scratch(&format!("share-verify{gc}"));
+        let flags = ["-Xmx64m", gc];
+        let vanilla = run(java_cmd().args(flags).args(["ShareArrays", ROUNDS, "0"]));
+        assert!(vanilla.status.success());
+        let donor = run(java_cmd()
+            .args(JVMCI)
+            .args(flags)
+            .arg(agent_arg(&format!("mode=capture,cache_dir={}", dir.display())))
+            .args(["ShareArrays", ROUNDS, "0"]));
+        assert!(donor.status.success(), "{}", stderr(&donor));
+        let receiver = run(java_cmd()
+            .args(JVMCI)
+            .args(flags)
+            .args(["-XX:+UnlockDiagnosticVMOptions", "-XX:+VerifyBeforeGC", "-XX:+VerifyAfterGC"])
+            .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+            .args(["ShareArrays", ROUNDS, PAUSE_MS]));
+        let log = stderr(&receiver);
+        assert!(receiver.status.success(), "{gc}: {log}");
+        assert_eq!(stdout(&receiver), stdout(&vanilla), "{gc}: {log}");
+        assert!(log.contains("installed ShareArrays.dot([J[JI)J"), "{gc}: {log}");
+        assert!(!log.contains("jvmci_error"), "{gc}: {log}");
+    }
+}
+
+/// javac (the JDK's own, through javax.tools) compiling the JVMCI sources four times: every
+/// captured method is installed in a second run, whose output class files must be identical to
+/// a run without the agent. Slow (about two minutes on two cores): run with `--ignored`.
+#[test]
+#[ignore]
+fn javac_with_installed_code_writes_identical_class_files() {
+    let sources: Vec<String> = walk(&Path::new(&std::env::var("JITFLEET_JDK_SRC").unwrap_or_else(|_| {
+        "/root/.cache/jitfleet/openjdk-17/src/jdk.internal.vm.ci".to_string()
+    })));
+    assert!(sources.len() > 100, "JVMCI sources not found (set JITFLEET_JDK_SRC)");
+    let dir = scratch("share-javac");
+    let list = dir.join("files.txt");
+    std::fs::write(&list, sources.join("\n")).unwrap();
+    let javac_run = |mode: Option<&str>, out: &str| {
+        let out_dir = dir.join(out);
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let mut cmd = java_cmd();
+        cmd.args(JVMCI);
+        if let Some(mode) = mode {
+            cmd.arg(agent_arg(&format!("mode={mode},cache_dir={},log=info", dir.join("cache").display())));
+        }
+        let o = run(cmd.args(["ShareJavac", list.to_str().unwrap(), "4", out_dir.to_str().unwrap()]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        (o, class_files(&out_dir))
+    };
+    let (_, vanilla) = javac_run(None, "vanilla");
+    let (donor, _) = javac_run(Some("capture"), "donor");
+    assert!(stderr(&donor).contains("captured "), "{}", stderr(&donor));
+    let (receiver, classes) = javac_run(Some("install"), "receiver");
+    let log = stderr(&receiver);
+    assert!(log.lines().filter(|l| l.contains("info: installed ")).count() >= 20, "{log}");
+    assert!(!log.contains("jvmci_error"), "{log}");
+    assert!(vanilla.len() > 100);
+    assert_eq!(classes, vanilla, "class files differ");
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "java") {
+            out.push(p.display().to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// (relative path, bytes) of every class file under `dir`.
+fn class_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walk_all(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "class"))
+        .map(|p| (p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&p).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk_all(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk_all(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

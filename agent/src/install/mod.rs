@@ -287,7 +287,14 @@ pub fn vm_death() {
             if current == Some(i.nmethod) { "is still the installed nmethod" } else { "is no longer the installed nmethod" }
         );
     }
-    let outcomes = state.outcomes.lock().unwrap_or_else(|e| e.into_inner());
+    // Code whose class was never prepared after VMInit (e.g. boot classes loaded earlier) or
+    // never initialised.
+    let waiting: usize = state.waiting.lock().map(|w| w.values().map(Vec::len).sum()).unwrap_or(0);
+    let ready: usize = state.ready.lock().map(|r| r.iter().map(|(_, v)| v.len()).sum()).unwrap_or(0);
+    let mut outcomes = state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    if waiting + ready > 0 {
+        outcomes.insert("class_not_ready".to_string(), (waiting + ready) as u64);
+    }
     let summary: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k}={v}")).collect();
     tracing::info!("install summary: {} still_installed_at_exit={still}", summary.join(" "));
 }
