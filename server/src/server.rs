@@ -15,6 +15,9 @@ use crate::registry::{Registry, RegistryError};
 use crate::service::Service;
 use crate::store::{CodeStore, ScanReport, StoreError};
 
+/// `tasks[..STOPPABLE_TASKS]` (accept loop, flusher) watch the stop signal; later tasks do not.
+const STOPPABLE_TASKS: usize = 2;
+
 /// How often the accept loop copies the transport's connection counters into the metrics.
 const STATS_REFRESH: Duration = Duration::from_millis(200);
 
@@ -131,9 +134,14 @@ impl RunningServer {
     /// Closes every connection, stops the tasks and flushes the fleet profiles.
     pub async fn shutdown(mut self) -> Result<(), ServerError> {
         let _ = self.stop.send(true);
-        for task in self.tasks.drain(..) {
-            // The accept loop closes the endpoint when it sees the stop signal.
-            let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+        // The accept loop and the flusher end on the stop signal (the accept loop closes the
+        // endpoint first); the metrics endpoint never ends by itself and is aborted.
+        for (index, task) in self.tasks.drain(..).enumerate() {
+            if index < STOPPABLE_TASKS {
+                let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+            } else {
+                task.abort();
+            }
         }
         let service = self.service.clone();
         let flushed = tokio::task::spawn_blocking(move || service.registry.flush()).await;

@@ -52,6 +52,22 @@ async fn the_binary_killed_with_sigkill_and_restarted_loses_no_acknowledged_code
     assert!(text.contains(&format!("store       {} blobs", blobs.len())), "{text}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_flushes_the_fleet_profiles_before_exiting() {
+    let pki = TestPki::new();
+    let store = tempfile::tempdir().unwrap();
+    // No periodic flush within the test: only the shutdown path can write the profile.
+    let server = ServerProcess::spawn(&pki, store.path(), &["--flush-seconds", "3600"]);
+    let mut replica = Replica::join(server.quic, &pki, "client", Role::Receiver).await;
+    replica.send_delta(vec![profile("a", 10, vec![]), profile("b", 20, vec![])]).await;
+    assert!(server.terminate(), "clean exit on SIGTERM");
+
+    let server = ServerProcess::spawn(&pki, store.path(), &[]);
+    let page = fetch(&server.url("/metrics"), Duration::from_secs(5)).unwrap();
+    let methods = page.lines().find(|l| l.starts_with("jitfleet_fleet_profile_methods{")).unwrap_or_default().to_owned();
+    assert!(methods.ends_with(" 2"), "both methods were flushed at shutdown: {methods:?}");
+}
+
 #[test]
 fn status_reads_a_store_offline_and_names_damaged_files() {
     let store = tempfile::tempdir().unwrap();

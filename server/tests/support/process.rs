@@ -40,16 +40,20 @@ impl ServerProcess {
             .arg(&pki.pki.ca.cert)
             .arg("--store")
             .arg(store)
-            .args(["--flush-seconds", "1"])
+            // Flush profiles every second unless the test chooses.
+            .args(if extra_args.contains(&"--flush-seconds") { &[][..] } else { &["--flush-seconds", "1"][..] })
             .args(extra_args)
             .env("JITFLEET_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("server binary starts");
-        let server = Self { child, quic, metrics };
+        let mut server = Self { child, quic, metrics };
         let deadline = Instant::now() + Duration::from_secs(20);
         while fetch(&server.url("/healthz"), Duration::from_secs(1)).is_err() {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("server exited during start-up with {status} (its stderr is above)");
+            }
             assert!(Instant::now() < deadline, "server did not come up within 20 s");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -68,6 +72,13 @@ impl ServerProcess {
         let fields: Vec<&str> = rest.split_whitespace().collect();
         let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
         ticks / clock_ticks_per_second()
+    }
+
+    /// SIGTERM, then waits for the exit; returns whether the server exited successfully.
+    pub fn terminate(mut self) -> bool {
+        let sent = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().expect("kill runs");
+        assert!(sent.success());
+        self.child.wait().expect("server exits").success()
     }
 
     /// SIGKILL: no shutdown path runs.
