@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// Receiver-type rows kept per call site in merged profiles.
     #[arg(long, default_value_t = 8)]
     pub receiver_rows: usize,
+    /// Fleets (application x compat key) the server admits at most.
+    #[arg(long, default_value_t = 1024)]
+    pub max_fleets: usize,
     /// Seconds between writes of changed fleet profiles.
     #[arg(long, default_value_t = 5)]
     pub flush_seconds: u64,
@@ -95,6 +98,7 @@ impl ServeArgs {
         config.push_min_heat = self.push_min_heat;
         config.merge_limits = MergeLimits { receiver_rows: self.receiver_rows, ..MergeLimits::default() };
         config.flush_interval = Duration::from_secs(self.flush_seconds);
+        config.max_fleets = self.max_fleets;
         Ok(config)
     }
 }

@@ -38,6 +38,9 @@ pub struct ServerConfig {
     pub merge_limits: MergeLimits,
     /// Distinct methods kept per fleet.
     pub max_methods_per_fleet: usize,
+    /// Fleets the server keeps; a `Hello` for a new fleet beyond this is refused
+    /// (`Overloaded`): a bound on what authenticated but careless clients can make it hold.
+    pub max_fleets: usize,
     /// How often changed fleet profiles are written to disk.
     pub flush_interval: Duration,
     /// How long a new connection may take to send its `Hello`.
@@ -64,6 +67,7 @@ impl ServerConfig {
             max_catalog_entries: 50_000,
             merge_limits: MergeLimits::default(),
             max_methods_per_fleet: 200_000,
+            max_fleets: 1_024,
             flush_interval: Duration::from_secs(5),
             hello_timeout: Duration::from_secs(10),
             profile_interval: Duration::from_secs(1),

@@ -119,15 +119,20 @@ impl Registry {
         Ok((Self { dir, limits, max_methods, fleets: Mutex::new(fleets) }, report))
     }
 
-    /// A replica of `key` connected; creates the fleet on first sight.
-    pub fn join(&self, key: &FleetKey, compat: &CompatKey) {
+    /// A replica of `key` connected; creates the fleet on first sight unless `max_fleets`
+    /// are already held. Returns whether the replica joined.
+    pub fn join(&self, key: &FleetKey, compat: &CompatKey, max_fleets: usize) -> bool {
         let mut fleets = self.lock();
+        if !fleets.contains_key(key) && fleets.len() >= max_fleets {
+            return false;
+        }
         let fleet = fleets.entry(key.clone()).or_insert_with(|| Fleet {
             profile: FleetProfile::new(compat.clone()),
             dirty: true,
             connected: 0,
         });
         fleet.connected += 1;
+        true
     }
 
     /// A replica of `key` disconnected.
@@ -223,7 +228,9 @@ mod tests {
         {
             let (registry, report) = Registry::open(dir.path(), MergeLimits::default(), 100).unwrap();
             assert_eq!(report.fleets, 0);
-            registry.join(&key, &compat_key());
+            assert!(registry.join(&key, &compat_key(), 1));
+            let other = FleetKey::new("other", key.compat).unwrap();
+            assert!(!registry.join(&other, &compat_key(), 1), "a second fleet is over the limit");
             registry.apply_delta(&key, &[method_profile()], 0).unwrap();
             assert_eq!(registry.flush().unwrap(), 1);
             assert_eq!(registry.flush().unwrap(), 0, "nothing changed since");

@@ -108,8 +108,14 @@ impl Service {
         if role != hello.role {
             tracing::info!(asked = hello.role.as_str(), allowed = allowed.as_str(), replica = %hello.replica_id, "role not allowed for this certificate; granting receiver");
         }
+        if !self.registry.join(&fleet, &hello.compat_key, self.config.max_fleets) {
+            self.metrics.refused("too_many_fleets");
+            return HelloOutcome::Refused(Refuse {
+                reason: RefuseReason::Overloaded,
+                detail: format!("this server already holds its limit of {} fleets; fleet {fleet} is not admitted", self.config.max_fleets),
+            });
+        }
         let session_id = self.next_session.fetch_add(1, Ordering::Relaxed);
-        self.registry.join(&fleet, &hello.compat_key);
         self.metrics.sessions_started.fetch_add(1, Ordering::Relaxed);
         self.metrics.sessions_open.fetch_add(1, Ordering::Relaxed);
         let ack = HelloAck { protocol_version: PROTOCOL_VERSION, server_version: SERVER_VERSION.into(), granted_role: role, session_id };

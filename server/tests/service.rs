@@ -152,6 +152,19 @@ async fn a_wrong_protocol_version_is_refused_with_the_reason() {
     assert!(closed.is_ok(), "connection closed after Refuse");
     assert_eq!(server.service().metrics.refused_count("protocol_version"), 1);
 
+    // A new fleet beyond the server's limit is refused as overloaded; a known fleet is not.
+    let mut limited = config(&pki, store.path());
+    limited.max_fleets = 1;
+    drop(server);
+    let server = RunningServer::start(limited).await.unwrap();
+    Replica::join(server.quic_addr(), &pki, "client", Role::Receiver).await;
+    let connection = Client::for_addr(server.quic_addr(), pki.client_tls("client2"), fast_options()).connect().await.unwrap();
+    let mut other_app = hello(Role::Receiver);
+    other_app.application = "another-app".into();
+    let Message::Refuse(refuse) = connection.request(&other_app.into()).await.unwrap() else { panic!("expected Refuse") };
+    assert_eq!(refuse.reason, RefuseReason::Overloaded);
+    Replica::join(server.quic_addr(), &pki, "client2", Role::Receiver).await;
+
     // A message other than Hello first is refused too.
     let connection = Client::for_addr(server.quic_addr(), pki.client_tls("client"), fast_options()).connect().await.unwrap();
     let reply = connection.request(&CodeRequest { hashes: vec![] }.into()).await.unwrap();
