@@ -114,6 +114,23 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
     if STATE.set(state).is_err() {
         return;
     }
+    // Classes prepared before now (the boot classes loaded before VMInit) send no more
+    // ClassPrepare: hand over the loaded ones with waiting code at once.
+    let handed = jni.with_local_frame(16, || match agent.jvmti.loaded_classes() {
+        Ok(classes) => {
+            let n = classes.len();
+            for class in classes {
+                class_prepared(agent, jni, class);
+                jni.delete_local_ref(class);
+            }
+            n
+        }
+        Err(e) => {
+            tracing::warn!("{e}: code of classes loaded before VMInit is not installed");
+            0
+        }
+    });
+    tracing::debug!("install: looked at {} classes loaded before VMInit", handed.unwrap_or(0));
     let Some(thread) = jni.new_thread("jitfleet-installer") else {
         tracing::error!("install is off: cannot create the installer thread");
         return;
