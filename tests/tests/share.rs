@@ -111,6 +111,10 @@ fn array_code_survives_gcs_and_deoptimises_correctly() {
     let donor_log = stderr(&donor);
     assert!(donor_log.contains("captured ShareArrays.dot([J[JI)J"), "{donor_log}");
     assert!(donor_log.contains("implicit checks"), "{donor_log}");
+    // Every C2 nmethod of the run decoded, and its scopes agreed with JVMTI's inline records
+    // (a disagreement would be counted as "undecodable").
+    assert!(donor_log.contains("decoded scopes agree with JVMTI at"), "{donor_log}");
+    assert!(!donor_log.contains("undecodable="), "{donor_log}");
 
     let receiver = run(java_cmd()
         .args(JVMCI)
