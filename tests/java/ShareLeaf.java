@@ -1,6 +1,7 @@
 /**
  * A program whose hot method is the simplest kind of C2 code: a static leaf with an int
- * arithmetic loop, no calls, no allocation, no objects. Used by tests/tests/share.rs: run once
+ * arithmetic loop, no calls (its one callee, in another class, is inlined), no allocation, no
+ * objects. Used by tests/tests/share.rs: run once
  * to capture `mix`, then in a second JVM that installs the captured code; both must print the
  * same lines as a run without the agent.
  *
@@ -12,7 +13,7 @@ public class ShareLeaf {
     static int mix(int n) {
         int h = 17;
         for (int i = 0; i < n; i++) {
-            h = h * 31 + (i ^ (h >>> 7));
+            h = ShareLeafMath.step(h, i);
         }
         return h;
     }
@@ -31,5 +32,12 @@ public class ShareLeaf {
             }
         }
         System.out.println("sum " + sum);
+    }
+}
+
+/** The inlined callee of {@code ShareLeaf.mix}, in its own class. */
+final class ShareLeafMath {
+    static int step(int h, int i) {
+        return h * 31 + (i ^ (h >>> 7));
     }
 }

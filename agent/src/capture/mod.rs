@@ -108,7 +108,8 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
     let mut compile_id = 0;
     let mut all_reasons = Vec::new();
-    let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut compile_id, &mut all_reasons);
+    let mut inlined = 0;
+    let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut compile_id, &mut inlined, &mut all_reasons);
     let key = match &outcome {
         Ok(_) => "captured",
         Err(r) => r.name(),
@@ -125,7 +126,7 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         }
     }
     match &outcome {
-        Ok(path) => tracing::info!("captured {name} (compile {compile_id}) as {}", path.display()),
+        Ok(path) => tracing::info!("captured {name} (compile {compile_id}, {inlined} inlined methods) as {}", path.display()),
         Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {r}"),
     }
     if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, compile_id, &outcome, &all_reasons)) {
@@ -141,6 +142,7 @@ fn capture_one(
     inline_methods: &[usize],
     records: &[oracle::Record],
     compile_id: &mut u32,
+    inlined: &mut usize,
     all_reasons: &mut Vec<&'static str>,
 ) -> Result<PathBuf, Refusal> {
     let shim = agent.shim.as_ref().ok_or(Refusal::NotInUse)?;
@@ -171,6 +173,7 @@ fn capture_one(
         .map_err(|e| Refusal::Undecodable(format!("scopes disagree with JVMTI's inline records: {e}")))?;
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {agreed} pcs", copied.compile_id);
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
+    *inlined = portable.methods.len().saturating_sub(1);
     tracing::debug!(
         "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks",
         copied.compile_id,

@@ -218,6 +218,12 @@ pub fn translate(
         }
         implicit_checks.push(ImplicitCheckSite { pc, continuation, debug: position_after(captured, decoded, check.exec, &mut methods)? });
     }
+    // Every method whose code is in this nmethod, inlined ones included (from all PcDescs,
+    // not only safepoints): the receiver must check all their classes' bytes, and JVMCI
+    // records them for redefinition.
+    for scope in decoded.pcs.iter().flat_map(|p| &p.scopes) {
+        methods.index_of(metadata_at(captured, scope.method.0).ok_or(Refusal::UnnamedMethod)?)?;
+    }
     let foreign_calls = calls
         .into_iter()
         .map(|(ret, (pc, target))| ForeignCall { pc, target, debug: call_debug.remove(&ret) })

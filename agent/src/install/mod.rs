@@ -19,7 +19,7 @@ use crate::loaders;
 use jitfleet_relocator::portable::{decode_portable, PortableNmethod, RuntimeTarget, VmGlobal};
 use jvmti_sys::*;
 use once_cell::sync::OnceCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -38,6 +38,10 @@ struct Installed {
 struct InstallState {
     /// Portable nmethods by the internal name of their method's class, not yet handed over.
     waiting: Mutex<HashMap<String, Vec<PortableNmethod>>>,
+    /// Classes of inlined methods (not roots), by internal name.
+    wanted: HashSet<String>,
+    /// Global references of the prepared classes in `wanted`.
+    known: Mutex<HashMap<String, usize>>,
     /// Prepared classes (global references) with their nmethods, waiting for initialisation.
     ready: Mutex<Vec<(usize, Vec<PortableNmethod>)>>,
     helper: jvmci::Helper,
@@ -102,8 +106,11 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         }
     };
     tracing::info!("install: {:?} in {}", outcomes, dir.display());
+    let wanted = waiting.values().flatten().flat_map(|nm| nm.methods.iter().skip(1).map(|m| m.class.name.clone())).collect();
     let state = InstallState {
         waiting: Mutex::new(waiting),
+        wanted,
+        known: Mutex::new(HashMap::new()),
         ready: Mutex::new(Vec::new()),
         helper,
         outcomes: Mutex::new(outcomes),
@@ -146,8 +153,19 @@ pub fn class_prepared(agent: &Agent, jni: Jni, class: jclass) {
     let Some(state) = STATE.get() else { return };
     let Ok(signature) = agent.jvmti.class_signature(class) else { return };
     let name = loaders::internal_name(&signature);
-    let Some(nmethods) = state.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&name) else { return };
     let e = jni.raw();
+    if state.wanted.contains(&name) {
+        let mut known = state.known.lock().unwrap_or_else(|e| e.into_inner());
+        if !known.contains_key(&name) {
+            // SAFETY: `class` is a live local reference; the global one lives as long as the
+            // process (a handful of classes).
+            let global = unsafe { ((**e).NewGlobalRef.expect("JNI NewGlobalRef"))(e, class) };
+            if !global.is_null() {
+                known.insert(name.clone(), global as usize);
+            }
+        }
+    }
+    let Some(nmethods) = state.waiting.lock().unwrap_or_else(|e| e.into_inner()).remove(&name) else { return };
     // SAFETY: `class` is the live local reference of the event; the global reference is
     // deleted by the installer thread when done.
     let global = unsafe { ((**e).NewGlobalRef.expect("JNI NewGlobalRef"))(e, class) };
@@ -186,8 +204,18 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
                     later.push((class, nmethods));
                     continue;
                 }
-                for nm in &nmethods {
-                    jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, nm));
+                let mut pending = Vec::new();
+                for nm in nmethods {
+                    match inlined_classes(agent, state, &nm) {
+                        Some(classes) => {
+                            jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, &classes, &nm));
+                        }
+                        None => pending.push(nm),
+                    }
+                }
+                if !pending.is_empty() {
+                    later.push((class, pending));
+                    continue;
                 }
                 let e = jni.raw();
                 // SAFETY: the global reference made in `class_prepared`, used no more.
@@ -198,7 +226,22 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
     });
 }
 
-fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, nm: &PortableNmethod) {
+/// The classes of `nm`'s inlined methods (in `methods[1..]` order), once every one is prepared
+/// and initialised here; `None` while one is not (inlined code may assume it initialised).
+fn inlined_classes(agent: &Agent, state: &InstallState, nm: &PortableNmethod) -> Option<Vec<jclass>> {
+    let known = state.known.lock().unwrap_or_else(|e| e.into_inner());
+    nm.methods
+        .iter()
+        .skip(1)
+        .map(|m| {
+            let class = *known.get(&m.class.name)? as jclass;
+            let status = agent.jvmti.class_status(class).ok()?;
+            (status & JVMTI_CLASS_STATUS_INITIALIZED as jint != 0).then_some(class)
+        })
+        .collect()
+}
+
+fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inlined: &[jclass], nm: &PortableNmethod) {
     let Some(root) = nm.root() else { return };
     let name = root.to_string();
     let started = Instant::now();
@@ -206,18 +249,21 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, nm:
         tracing::warn!("not installed {name}: {detail}");
         state.count(reason);
     };
-    if nm.methods.len() > 1 {
-        return refuse("inlined_methods", "code with inlined methods is not resolved yet".into());
+    let classes: Vec<jclass> = std::iter::once(class).chain(inlined.iter().copied()).collect();
+    if classes.len() != nm.methods.len() {
+        return refuse("class_mismatch", "the classes of its inlined methods are not all here".into());
     }
-    // Same class bytes and an equivalent loader, or nothing.
-    let loader = agent.jvmti.class_loader(class).map(|l| loaders::identify(agent.jvmti, jni, l));
-    let Ok(loader) = loader else { return refuse("class_mismatch", "its class loader is unknown".into()) };
-    if loader.to_string() != root.class.loader {
-        return refuse("class_mismatch", format!("loader {loader} here, {} in the donor", root.class.loader));
-    }
-    let here = agent.classes.hash_of(&root.class.name, &loader);
-    if here.is_none() || here != root.class.bytes_hash {
-        return refuse("class_mismatch", "the class bytes differ from the donor's (or were not seen)".into());
+    // Same class bytes and an equivalent loader for every class, or nothing.
+    for (c, m) in classes.iter().zip(&nm.methods) {
+        let loader = agent.jvmti.class_loader(*c).map(|l| loaders::identify(agent.jvmti, jni, l));
+        let Ok(loader) = loader else { return refuse("class_mismatch", format!("the loader of {} is unknown", m.class.name)) };
+        if loader.to_string() != m.class.loader {
+            return refuse("class_mismatch", format!("{}: loader {loader} here, {} in the donor", m.class.name, m.class.loader));
+        }
+        let here = agent.classes.hash_of(&m.class.name, &loader);
+        if here.is_none() || here != m.class.bytes_hash {
+            return refuse("class_mismatch", format!("{}: the class bytes differ from the donor's (or were not seen)", m.class.name));
+        }
     }
     let plan = match plan::build_plan(nm, &resolve_target) {
         Ok(p) => p,
@@ -235,7 +281,11 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, nm:
         Ok(c) => c,
         Err(e) => return refuse("unresolved", e),
     };
-    let methods = [jvmci::HelperMethod { class, name: root.name.clone(), descriptor: root.descriptor.clone() }];
+    let methods: Vec<jvmci::HelperMethod> = classes
+        .iter()
+        .zip(&nm.methods)
+        .map(|(c, m)| jvmci::HelperMethod { class: *c, name: m.name.clone(), descriptor: m.descriptor.clone() })
+        .collect();
     match jvmci::install(jni, &state.helper, &methods, &code, &plan.ints, &plan.longs) {
         Ok(nmethod) => {
             let current = current_code(agent, method);
