@@ -68,6 +68,8 @@ pub enum RuntimeTarget {
 pub enum VmGlobal {
     /// `CompressedKlassPointers::base()` (klass decoding in type checks).
     NarrowKlassBase,
+    /// `CardTable::_byte_map_base` (card marks after reference stores; Serial, Parallel, G1).
+    CardTableBase,
 }
 
 /// The JVMCI marks the slice uses (`CodeInstaller::*` ids are looked up by the receiver).

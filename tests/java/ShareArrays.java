@@ -23,6 +23,23 @@ public class ShareArrays {
         return s;
     }
 
+    static final class Box {
+        Object value;
+    }
+
+    /** Reference stores: card marks (the card table base is embedded) and GC barriers. */
+    static int fill(Box[] boxes, Object v, int n) {
+        int stored = 0;
+        for (int i = 0; i < n; i++) {
+            Box b = boxes[i];
+            if (b.value != v) {
+                b.value = v;
+                stored++;
+            }
+        }
+        return stored;
+    }
+
     static volatile Object sink;
 
     public static void main(String[] args) throws Exception {
@@ -46,9 +63,14 @@ public class ShareArrays {
             ys[i] = 1000L - i;
         }
         long total = 0;
+        Box[] slots = new Box[300];
+        for (int i = 0; i < slots.length; i++) {
+            slots[i] = new Box();
+        }
+        Object[] values = {"a", Integer.valueOf(7), slots};
         for (int r = 0; r < rounds; r++) {
             ints[r % ints.length] += r;
-            total += sumSquares(ints) + dot(xs, ys, 400 + (r & 63));
+            total += sumSquares(ints) + dot(xs, ys, 400 + (r & 63)) + fill(slots, values[r % 3], 200 + (r & 63));
             if (r % 5000 == 0) {
                 System.out.println("round " + r + " " + total);
             }

@@ -167,7 +167,8 @@ fn code_from_another_configuration_or_a_corrupt_file_is_not_installed() {
 }
 
 /// The array program under Serial and Parallel GC with heap verification before and after
-/// every GC: the installed frames' oop maps are walked many times and the heap stays sound.
+/// every GC: the installed frames' oop maps are walked many times, the installed reference
+/// stores mark cards in this JVM's card table (patched base), and the heap stays sound.
 #[test]
 fn installed_array_code_keeps_the_heap_sound_under_serial_and_parallel_gc() {
     for gc in ["-XX:+UseSerialGC", "-XX:+UseParallelGC"] {
@@ -178,9 +179,11 @@ fn installed_array_code_keeps_the_heap_sound_under_serial_and_parallel_gc() {
         let donor = run(java_cmd()
             .args(JVMCI)
             .args(flags)
-            .arg(agent_arg(&format!("mode=capture,cache_dir={}", dir.display())))
+            .arg(agent_arg(&format!("mode=capture,cache_dir={},log=debug", dir.display())))
             .args(["ShareArrays", ROUNDS, "0"]));
         assert!(donor.status.success(), "{}", stderr(&donor));
+        // fill's reference stores mark cards: the card table base is embedded, symbolised.
+        assert!(stderr(&donor).contains("CardTableBase"), "{gc}: {}", stderr(&donor));
         let receiver = run(java_cmd()
             .args(JVMCI)
             .args(flags)
@@ -191,6 +194,8 @@ fn installed_array_code_keeps_the_heap_sound_under_serial_and_parallel_gc() {
         assert!(receiver.status.success(), "{gc}: {log}");
         assert_eq!(stdout(&receiver), stdout(&vanilla), "{gc}: {log}");
         assert!(log.contains("installed ShareArrays.dot([J[JI)J"), "{gc}: {log}");
+        assert!(log.contains("installed ShareArrays.fill("), "{gc}: {log}");
+        assert!(log.contains("at exit ShareArrays.fill([LShareArrays$Box;Ljava/lang/Object;I)I: Method::_code is still"), "{gc}: {log}");
         assert!(!log.contains("jvmci_error"), "{gc}: {log}");
     }
 }

@@ -31,14 +31,48 @@ struct CaptureState {
     vm: usize,
     /// Outcomes by name ("captured" or a refusal name).
     outcomes: Mutex<BTreeMap<&'static str, u64>>,
-    /// This JVM's narrow klass base (0 when zero-based or unknown: nothing to symbolise).
-    narrow_klass_base: u64,
+    globals: VmGlobals,
 }
 
-/// VM globals the donor can recognise in code by value.
-#[derive(Clone, Copy)]
-struct VmGlobals {
-    narrow_klass_base: u64,
+/// VM globals C2 embeds without relocation, with this JVM's values (0 when zero or unknown:
+/// nothing to recognise). The receiver reads the same ones ([`VmGlobals::read`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VmGlobals {
+    pub narrow_klass_base: u64,
+    pub card_table_base: u64,
+}
+
+impl VmGlobals {
+    /// Reads the values through the shim; a missing entry leaves that value 0.
+    pub fn read(shim: &crate::shim::Shim) -> VmGlobals {
+        let narrow_klass_base = shim.vm_facts().map(|f| f.narrow_klass_base).unwrap_or(0);
+        VmGlobals { narrow_klass_base, card_table_base: card_table_base(shim).unwrap_or(0) }
+    }
+
+    /// The value of `global` here, if known.
+    pub fn value_of(&self, global: VmGlobal) -> Option<u64> {
+        let v = match global {
+            VmGlobal::NarrowKlassBase => self.narrow_klass_base,
+            VmGlobal::CardTableBase => self.card_table_base,
+        };
+        (v != 0).then_some(v)
+    }
+
+    /// Which global has this value, if any.
+    pub fn global_of(&self, value: u64) -> Option<VmGlobal> {
+        [VmGlobal::NarrowKlassBase, VmGlobal::CardTableBase].into_iter().find(|&g| self.value_of(g) == Some(value))
+    }
+}
+
+/// `((CardTableBarrierSet*) BarrierSet::_barrier_set)->_card_table->_byte_map_base`: the card
+/// table barrier sets (Serial, Parallel, G1 — the GCs JVMCI 17 supports) all derive from
+/// CardTableBarrierSet.
+fn card_table_base(shim: &crate::shim::Shim) -> Option<u64> {
+    let reg = shim.registry();
+    let mem = shim.memory();
+    let barrier_set = mem.read_u64(reg.static_address("BarrierSet::_barrier_set")?, "BarrierSet::_barrier_set").ok()?;
+    let card_table = mem.read_u64(barrier_set + reg.field_offset("CardTableBarrierSet::_card_table")?, "CardTableBarrierSet::_card_table").ok()?;
+    mem.read_u64(card_table + reg.field_offset("CardTable::_byte_map_base")?, "CardTable::_byte_map_base").ok()
 }
 
 static STATE: OnceCell<CaptureState> = OnceCell::new();
@@ -57,8 +91,9 @@ pub fn vm_init(agent: &Agent, jni: Jni) {
         tracing::error!("capture is off: JNI GetJavaVM failed");
         return;
     }
-    let narrow_klass_base = agent.shim.as_ref().and_then(|s| s.vm_facts().ok()).map(|f| f.narrow_klass_base).unwrap_or(0);
-    let _ = STATE.set(CaptureState { dir, vm: vm as usize, outcomes: Mutex::new(BTreeMap::new()), narrow_klass_base });
+    let globals = agent.shim.as_ref().map(VmGlobals::read).unwrap_or_default();
+    tracing::debug!("capture: VM globals {globals:?}");
+    let _ = STATE.set(CaptureState { dir, vm: vm as usize, outcomes: Mutex::new(BTreeMap::new()), globals });
     tracing::info!("capture: writing portable nmethods to {}", agent.config.cache_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default());
 }
 
@@ -160,7 +195,7 @@ fn capture_one(
         return Err(Refusal::NotInUse);
     }
     let decoded = jitfleet_relocator::decode_all(&copied.captured).map_err(|e| Refusal::Undecodable(e.to_string()))?;
-    let globals = VmGlobals { narrow_klass_base: state.narrow_klass_base };
+    let globals = state.globals;
     let compat = match agent.compat.get() {
         Some(Some(key)) => (key.digest(), key.short_id()),
         _ => return Err(Refusal::NoCompatKey),
@@ -175,12 +210,13 @@ fn capture_one(
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
     *inlined = portable.methods.len().saturating_sub(1);
     tracing::debug!(
-        "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks",
+        "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks, VM globals {:?}",
         copied.compile_id,
         portable.code.len(),
         portable.foreign_calls.len(),
         portable.polls.len(),
-        portable.implicit_checks.len()
+        portable.implicit_checks.len(),
+        portable.global_patches.iter().map(|(_, g)| *g).collect::<Vec<_>>()
     );
     store::write_portable(&state.dir, &portable).map_err(|e| Refusal::Undecodable(format!("write failed: {e}")))
 }
@@ -268,7 +304,7 @@ impl translate::Symbols for DonorSymbols {
     }
 
     fn vm_global(&self, value: u64) -> Option<VmGlobal> {
-        (value != 0 && value == self.globals.narrow_klass_base).then_some(VmGlobal::NarrowKlassBase)
+        self.globals.global_of(value)
     }
 }
 

@@ -48,8 +48,8 @@ struct InstallState {
     outcomes: Mutex<BTreeMap<String, u64>>,
     installed: Mutex<Vec<Installed>>,
     stop: AtomicBool,
-    /// This JVM's narrow klass base, for [`VmGlobal::NarrowKlassBase`] patches.
-    narrow_klass_base: Option<u64>,
+    /// This JVM's values of the VM globals the donor's code embedded.
+    globals: crate::capture::VmGlobals,
 }
 
 static STATE: OnceCell<InstallState> = OnceCell::new();
@@ -116,7 +116,7 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         outcomes: Mutex::new(outcomes),
         installed: Mutex::new(Vec::new()),
         stop: AtomicBool::new(false),
-        narrow_klass_base: agent.shim.as_ref().and_then(|s| s.vm_facts().ok()).map(|f| f.narrow_klass_base),
+        globals: agent.shim.as_ref().map(crate::capture::VmGlobals::read).unwrap_or_default(),
     };
     if STATE.set(state).is_err() {
         return;
@@ -277,7 +277,7 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
     else {
         return refuse("class_mismatch", "no such method here".into());
     };
-    let code = match patch_globals(&nm.code, &nm.global_patches, state.narrow_klass_base) {
+    let code = match patch_globals(&nm.code, &nm.global_patches, &state.globals) {
         Ok(c) => c,
         Err(e) => return refuse("unresolved", e),
     };
@@ -303,12 +303,10 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
 }
 
 /// The code with this JVM's values of the VM globals the donor embedded.
-fn patch_globals(code: &[u8], patches: &[(u32, VmGlobal)], narrow_klass_base: Option<u64>) -> Result<Vec<u8>, String> {
+fn patch_globals(code: &[u8], patches: &[(u32, VmGlobal)], globals: &crate::capture::VmGlobals) -> Result<Vec<u8>, String> {
     let mut code = code.to_vec();
     for &(pc, global) in patches {
-        let value = match global {
-            VmGlobal::NarrowKlassBase => narrow_klass_base.ok_or("this JVM's narrow klass base is unknown")?,
-        };
+        let value = globals.value_of(global).ok_or_else(|| format!("this JVM's {global:?} is unknown"))?;
         let at = pc as usize + 2;
         let slot = code.get_mut(at..at + 8).ok_or_else(|| format!("global patch at pc {pc} is outside the code"))?;
         slot.copy_from_slice(&value.to_le_bytes());
@@ -374,9 +372,13 @@ mod tests {
     fn globals_are_patched_with_this_jvms_values() {
         let mut code = vec![0x49, 0xba];
         code.extend_from_slice(&0x7f00_0000_0000u64.to_le_bytes());
-        let patched = patch_globals(&code, &[(0, VmGlobal::NarrowKlassBase)], Some(0x8_0000_0000)).unwrap();
+        let here = crate::capture::VmGlobals { narrow_klass_base: 0x8_0000_0000, card_table_base: 0x7f00_1000_0000 };
+        let patched = patch_globals(&code, &[(0, VmGlobal::NarrowKlassBase)], &here).unwrap();
         assert_eq!(&patched[2..10], &0x8_0000_0000u64.to_le_bytes());
-        assert!(patch_globals(&code, &[(0, VmGlobal::NarrowKlassBase)], None).is_err());
-        assert!(patch_globals(&code, &[(4, VmGlobal::NarrowKlassBase)], Some(1)).is_err());
+        let patched = patch_globals(&code, &[(0, VmGlobal::CardTableBase)], &here).unwrap();
+        assert_eq!(&patched[2..10], &0x7f00_1000_0000u64.to_le_bytes());
+        let unknown = crate::capture::VmGlobals::default();
+        assert!(patch_globals(&code, &[(0, VmGlobal::NarrowKlassBase)], &unknown).is_err());
+        assert!(patch_globals(&code, &[(4, VmGlobal::NarrowKlassBase)], &here).is_err());
     }
 }
