@@ -138,8 +138,8 @@ unsafe extern "C" fn on_class_prepare(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _
         if let Some(agent) = lifecycle::agent() {
             agent.profiler.class_prepared();
             if agent.config.mode == Mode::Install {
-                // SAFETY: the current thread's JNIEnv, inside the callback.
-                crate::install::class_prepared(agent, unsafe { Jni::from_raw(jni) }, class);
+                // SAFETY: the current thread's JNIEnv and the event's class, inside the callback.
+                unsafe { crate::install::class_prepared(agent, Jni::from_raw(jni), class) };
             }
         }
     });

@@ -141,10 +141,9 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         .flatten()
         .map(|m| m.to_string())
         .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
-    let mut compile_id = 0;
-    let mut all_reasons = Vec::new();
-    let mut inlined = 0;
-    let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut compile_id, &mut inlined, &mut all_reasons);
+    let mut facts = CaptureFacts::default();
+    let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut facts);
+    let CaptureFacts { compile_id, inlined, all_reasons } = facts;
     let key = match &outcome {
         Ok(_) => "captured",
         Err(r) => r.name(),
@@ -169,6 +168,15 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     }
 }
 
+/// What a capture learnt besides its outcome, for the log and the index.
+#[derive(Default)]
+struct CaptureFacts {
+    compile_id: u32,
+    inlined: usize,
+    /// Every structural refusal reason found (`translate::survey`).
+    all_reasons: Vec<&'static str>,
+}
+
 fn capture_one(
     agent: &Agent,
     state: &CaptureState,
@@ -176,9 +184,7 @@ fn capture_one(
     nm: u64,
     inline_methods: &[usize],
     records: &[oracle::Record],
-    compile_id: &mut u32,
-    inlined: &mut usize,
-    all_reasons: &mut Vec<&'static str>,
+    facts: &mut CaptureFacts,
 ) -> Result<PathBuf, Refusal> {
     let shim = agent.shim.as_ref().ok_or(Refusal::NotInUse)?;
     let layout = shim.layout().capture.as_ref().ok_or(Refusal::NotInUse)?;
@@ -189,7 +195,7 @@ fn capture_one(
     }
     let oop_map_size = shim.registry().field_offset("ImmutableOopMapSet::_size").unwrap_or(4);
     let copied = copy::copy_nmethod(mem, layout, nm, oop_map_size).map_err(undecodable)?;
-    *compile_id = copied.compile_id;
+    facts.compile_id = copied.compile_id;
     // Made not entrant while we copied: the verified entry may be patched in our copy.
     if copy::state(mem, layout, nm).map_err(undecodable)? != copy::STATE_IN_USE {
         return Err(Refusal::NotInUse);
@@ -203,12 +209,12 @@ fn capture_one(
     let symbols = jni
         .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods, globals))
         .ok_or(Refusal::UnnamedMethod)?;
-    *all_reasons = translate::survey(&copied.captured, &decoded, &symbols);
+    facts.all_reasons = translate::survey(&copied.captured, &decoded, &symbols);
     let agreed = oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records)
         .map_err(|e| Refusal::Undecodable(format!("scopes disagree with JVMTI's inline records: {e}")))?;
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {agreed} pcs", copied.compile_id);
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
-    *inlined = portable.methods.len().saturating_sub(1);
+    facts.inlined = portable.methods.len().saturating_sub(1);
     tracing::debug!(
         "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks, VM globals {:?}",
         copied.compile_id,

@@ -127,7 +127,8 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         Ok(classes) => {
             let n = classes.len();
             for class in classes {
-                class_prepared(agent, jni, class);
+                // SAFETY: a local reference GetLoadedClasses just returned, deleted right after.
+                unsafe { class_prepared(agent, jni, class) };
                 jni.delete_local_ref(class);
             }
             n
@@ -149,7 +150,10 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
 }
 
 /// ClassPrepare in install mode: hand a class with waiting code to the installer thread.
-pub fn class_prepared(agent: &Agent, jni: Jni, class: jclass) {
+///
+/// # Safety
+/// `class` must be a live reference of the current thread (the event's, or a local one).
+pub unsafe fn class_prepared(agent: &Agent, jni: Jni, class: jclass) {
     let Some(state) = STATE.get() else { return };
     let Ok(signature) = agent.jvmti.class_signature(class) else { return };
     let name = loaders::internal_name(&signature);
