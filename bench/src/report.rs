@@ -113,8 +113,12 @@ fn checks_and_plots(out: &mut String, results: &Results) {
             let _ = writeln!(out, "- **CHECKSUM MISMATCH** {m}");
         }
     }
+    // One line per (workload, mode, phase): the first round's summary.
+    let mut shown: Vec<(&str, &str, bool)> = Vec::new();
     for r in results.records.iter().filter(|r| r.round == 0) {
-        if let Some(summary) = &r.agent_summary {
+        let key = (r.workload.as_str(), r.mode.as_str(), r.training);
+        if let (Some(summary), false) = (&r.agent_summary, shown.contains(&key)) {
+            shown.push(key);
             let what = if r.training { "training" } else { "round 1" };
             let _ = writeln!(out, "- jitfleet agent, {} / {} ({what}): {summary}", r.workload, r.mode);
         }
