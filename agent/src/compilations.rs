@@ -77,22 +77,24 @@ impl CompileLog {
     }
 }
 
-/// Builds the inline tree of one compilation from the `compile_info` record list.
-///
-/// Each `PCStackInfo` lists the methods active at one pc, innermost first, with the bci in
-/// each; consecutive pairs (outer, inner) are inlining edges at the outer method's bci.
+/// One pc's inlining chain as JVMTI reports it: the absolute pc and the (jmethodID, bci) of
+/// every method active there, innermost first.
+pub type PcChain = (u64, Vec<(usize, i32)>);
+
+/// Bound on records read (a corrupt list must not loop forever).
+const MAX_RECORD_HEADERS: usize = 64;
+
+/// Copies the inline records out of `compile_info`: one chain per PcDesc with a scope.
 ///
 /// # Safety
 /// `compile_info` must be null or the record list HotSpot passed to CompiledMethodLoad, still
 /// valid (i.e. called from inside the callback).
-pub unsafe fn inline_tree(method: jmethodID, compile_info: *const c_void) -> (Vec<usize>, Vec<(u32, u32, u32)>) {
-    let mut methods = vec![method as usize];
-    let mut edges = Vec::new();
-    let mut seen_edges = HashSet::new();
+pub unsafe fn pc_chains(compile_info: *const c_void) -> Vec<PcChain> {
+    let mut out = Vec::new();
     let mut header = compile_info as *const jvmtiCompiledMethodLoadRecordHeader;
-    let mut guard = 0;
-    while !header.is_null() && guard < 64 {
-        guard += 1;
+    let mut seen = 0;
+    while !header.is_null() && seen < MAX_RECORD_HEADERS {
+        seen += 1;
         // SAFETY: non-null record of the list HotSpot built (caller's contract).
         let h = unsafe { &*header };
         if h.kind == jvmtiCMLRKind::JVMTI_CMLR_INLINE_INFO {
@@ -105,25 +107,38 @@ pub unsafe fn inline_tree(method: jmethodID, compile_info: *const c_void) -> (Ve
                 // SAFETY: `pcinfo` has `numpcs` entries.
                 let info = unsafe { &*rec.pcinfo.add(i) };
                 let n = info.numstackframes.max(0) as usize;
-                if n < 2 || info.methods.is_null() || info.bcis.is_null() {
+                if info.methods.is_null() || info.bcis.is_null() {
                     continue;
                 }
                 // SAFETY: `methods` and `bcis` have `numstackframes` entries each.
                 let (ms, bcis) = unsafe {
                     (std::slice::from_raw_parts(info.methods, n), std::slice::from_raw_parts(info.bcis, n))
                 };
-                for depth in (1..n).rev() {
-                    let (outer, inner) = (ms[depth] as usize, ms[depth - 1] as usize);
-                    let bci = bcis[depth].max(0) as u32;
-                    let caller = index_of(&mut methods, outer);
-                    let callee = index_of(&mut methods, inner);
-                    if edges.len() < MAX_EDGES && seen_edges.insert((caller, bci, callee)) {
-                        edges.push((caller, bci, callee));
-                    }
-                }
+                let chain = ms.iter().zip(bcis).map(|(&m, &b)| (m as usize, b)).collect();
+                out.push((info.pc as u64, chain));
             }
         }
         header = h.next;
+    }
+    out
+}
+
+/// Builds the inline tree of one compilation from its pc chains: consecutive pairs (outer,
+/// inner) of a chain are inlining edges at the outer method's bci.
+pub fn inline_tree(method: jmethodID, chains: &[PcChain]) -> (Vec<usize>, Vec<(u32, u32, u32)>) {
+    let mut methods = vec![method as usize];
+    let mut edges = Vec::new();
+    let mut seen_edges = HashSet::new();
+    for (_, chain) in chains {
+        for depth in (1..chain.len()).rev() {
+            let ((outer, bci), (inner, _)) = (chain[depth], chain[depth - 1]);
+            let bci = bci.max(0) as u32;
+            let caller = index_of(&mut methods, outer);
+            let callee = index_of(&mut methods, inner);
+            if edges.len() < MAX_EDGES && seen_edges.insert((caller, bci, callee)) {
+                edges.push((caller, bci, callee));
+            }
+        }
     }
     (methods, edges)
 }

@@ -1,7 +1,7 @@
 //! The JVMTI event table: one callback per event, each catching panics and dispatching to the
 //! module that owns the event.
 
-use crate::compilations::{inline_tree, RawCompilation};
+use crate::compilations::{inline_tree, pc_chains, RawCompilation};
 use crate::config::Mode;
 use crate::jni::Jni;
 use crate::jvmti::JvmtiError;
@@ -157,7 +157,8 @@ unsafe extern "C" fn on_compiled_method_load(
     guard("CompiledMethodLoad", || {
         let Some(agent) = lifecycle::agent() else { return };
         // SAFETY: called inside the callback, where `compile_info` is valid.
-        let (methods, edges) = unsafe { inline_tree(method, compile_info) };
+        let chains = unsafe { pc_chains(compile_info) };
+        let (methods, edges) = inline_tree(method, &chains);
         let tier = agent.shim.as_ref().and_then(|s| crate::compilations::tier_of(s, method, code_addr as u64)).unwrap_or(0);
         if agent.config.mode == Mode::Capture && tier == 4 {
             // SAFETY: inside the callback, `compile_info` is HotSpot's record list.

@@ -5,52 +5,21 @@
 //! with the VM.
 
 use jitfleet_relocator::{MetadataIndex, PcOffset};
-use jvmti_sys::{jvmtiCMLRKind, jvmtiCompiledMethodLoadInlineRecord, jvmtiCompiledMethodLoadRecordHeader};
 use std::collections::HashMap;
 use std::ffi::c_void;
 
 /// One record: pc offset from code begin, chain innermost first as (jmethodID, bci).
 pub type Record = (i64, Vec<(usize, i32)>);
 
-/// Bound on records read (a corrupt list must not loop forever).
-const MAX_HEADERS: usize = 64;
-
-/// Copies the inline records out of `compile_info`.
+/// Copies the inline records out of `compile_info`, pcs made relative to `code_begin`.
 ///
 /// # Safety
 /// `compile_info` must be null or the record list HotSpot passed to CompiledMethodLoad, and
 /// this must be called inside that callback.
 pub unsafe fn inline_records(compile_info: *const c_void, code_begin: u64) -> Vec<Record> {
-    let mut out = Vec::new();
-    let mut header = compile_info as *const jvmtiCompiledMethodLoadRecordHeader;
-    let mut seen = 0;
-    while !header.is_null() && seen < MAX_HEADERS {
-        seen += 1;
-        // SAFETY: a non-null header of HotSpot's list (caller's contract).
-        let h = unsafe { &*header };
-        if h.kind == jvmtiCMLRKind::JVMTI_CMLR_INLINE_INFO {
-            // SAFETY: this kind of header starts an inline record.
-            let rec = unsafe { &*(header as *const jvmtiCompiledMethodLoadInlineRecord) };
-            for i in 0..rec.numpcs.max(0) as usize {
-                if rec.pcinfo.is_null() {
-                    break;
-                }
-                // SAFETY: `pcinfo` has `numpcs` entries.
-                let info = unsafe { &*rec.pcinfo.add(i) };
-                let n = info.numstackframes.max(0) as usize;
-                if info.methods.is_null() || info.bcis.is_null() {
-                    continue;
-                }
-                // SAFETY: `methods` and `bcis` have `numstackframes` entries each.
-                let (methods, bcis) =
-                    unsafe { (std::slice::from_raw_parts(info.methods, n), std::slice::from_raw_parts(info.bcis, n)) };
-                let chain = methods.iter().zip(bcis).map(|(&m, &b)| (m as usize, b)).collect();
-                out.push(((info.pc as u64).wrapping_sub(code_begin) as i64, chain));
-            }
-        }
-        header = h.next;
-    }
-    out
+    // SAFETY: the caller's contract is `pc_chains`'s.
+    let chains = unsafe { crate::compilations::pc_chains(compile_info) };
+    chains.into_iter().map(|(pc, chain)| (pc.wrapping_sub(code_begin) as i64, chain)).collect()
 }
 
 /// Compares the decoded chains (metadata indices) with JVMTI's (jmethodIDs). `metadata` is
