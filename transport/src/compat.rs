@@ -131,23 +131,8 @@ pub fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    pub(crate) fn sample() -> CompatKey {
-        CompatKey {
-            libjvm_build_id: "abcd".into(),
-            vm_version: "17.0.15+6".into(),
-            gc: "G1".into(),
-            compressed_oops: true,
-            narrow_oop_mode: "ZeroBased".into(),
-            narrow_oop_base: 0,
-            narrow_oop_shift: 3,
-            compressed_class_pointers: true,
-            narrow_klass_base_is_zero: false,
-            narrow_klass_shift: 0,
-            object_alignment: 8,
-            cpu_features: "avx2".into(),
-            jvmci_enabled: false,
-            code_flags: [("UseAVX".to_string(), "2".to_string())].into(),
-        }
+    fn sample() -> CompatKey {
+        crate::wire::samples::compat_key()
     }
 
     #[test]
