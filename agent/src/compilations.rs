@@ -57,12 +57,6 @@ impl CompileLog {
         }
     }
 
-    /// The highest tier `method` was compiled at as a root, if it was.
-    pub fn snapshot_tiers_of(&self, method: usize) -> Option<u8> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.iter().filter(|c| c.methods.first() == Some(&method)).map(|c| c.tier).max()
-    }
-
     pub fn snapshot(&self) -> Vec<RawCompilation> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
     }

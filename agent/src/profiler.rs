@@ -193,17 +193,25 @@ fn build(agent: &Agent, jni: Jni) -> Option<ProfileFile> {
     scored.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
     scored.truncate(agent.config.profile_top);
 
-    // Pass 2: the hottest methods in full.
+    // Pass 2: the hottest methods in full. The compile log is copied once and indexed by root
+    // method, not scanned per method.
+    let log = agent.compilations.snapshot();
+    let mut highest_tier: HashMap<usize, u8> = HashMap::new();
+    for c in &log {
+        if let Some(&root) = c.methods.first() {
+            let tier = highest_tier.entry(root).or_insert(c.tier);
+            *tier = (*tier).max(c.tier);
+        }
+    }
     let mut namer = Namer { agent, jni, classes: HashMap::new() };
     let mut methods = Vec::with_capacity(scored.len());
     for (_, method) in &scored {
         let Ok(snapshot) = shim.snapshot_method(*method) else { continue };
         let Some(id) = namer.method(*method) else { continue };
-        methods.push(to_profile(id, &snapshot, agent, *method));
+        let tier = highest_tier.get(&(*method as usize)).copied();
+        methods.push(to_profile(id, &snapshot, tier));
     }
-    let compilations = agent
-        .compilations
-        .snapshot()
+    let compilations = log
         .into_iter()
         .filter_map(|raw| {
             let named: Option<Vec<MethodId>> =
@@ -239,7 +247,8 @@ fn counters_score(shim: &shim::Shim, method: jmethodID) -> u64 {
     shim.hotness(method).map(|h| h.total_events()).unwrap_or(0)
 }
 
-fn to_profile(id: MethodId, s: &MethodSnapshot, agent: &Agent, method: jmethodID) -> MethodProfile {
+/// `logged_tier`: the highest tier the compile log saw the method compiled at as a root.
+fn to_profile(id: MethodId, s: &MethodSnapshot, logged_tier: Option<u8>) -> MethodProfile {
     let (c_inv, c_back) = s
         .counters
         .map(|c| (c.invocations.count as u64, c.backedges.count as u64))
@@ -251,10 +260,7 @@ fn to_profile(id: MethodId, s: &MethodSnapshot, agent: &Agent, method: jmethodID
         cells: mdo.entries.iter().map(|r| BciProfile { bci: r.bci as u32, data: cell(r) }).collect(),
     });
     let (m_inv, m_back) = method_data.as_ref().map(|m| (m.invocations, m.backedges)).unwrap_or((0, 0));
-    let highest_tier = agent
-        .compilations
-        .snapshot_tiers_of(method as usize)
-        .unwrap_or(if s.has_compiled_code { 1 } else { 0 });
+    let highest_tier = logged_tier.unwrap_or(if s.has_compiled_code { 1 } else { 0 });
     MethodProfile {
         method: id,
         counters: Counters { invocations: c_inv + m_inv, backedges: c_back + m_back },
