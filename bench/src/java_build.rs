@@ -75,3 +75,32 @@ pub fn run_tool(what: &str, command: &mut Command) -> Result<()> {
         detail: format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)),
     })
 }
+
+/// Builds `bench/work/storm.jar` from `tests/java/stress/` (the deoptimisation storm, a Java
+/// agent that puts itself on the boot class path so that HotSpot binds its WhiteBox natives)
+/// when it is missing or older than a source; returns its path.
+pub fn ensure_storm(layout: &Layout) -> Result<PathBuf> {
+    let source_dir = layout.repo_root.join("tests/java/stress");
+    let sources = java_files(&source_dir)?;
+    let jar = layout.work_dir.join("storm.jar");
+    let newest_source = sources.iter().filter_map(|p| modified(p)).max();
+    if let (Some(jar_time), Some(source_time)) = (modified(&jar), newest_source) {
+        if jar_time >= source_time {
+            return Ok(jar);
+        }
+    }
+    let classes = layout.work_dir.join("storm-classes");
+    if classes.exists() {
+        std::fs::remove_dir_all(&classes).map_err(BenchError::io(&classes))?;
+    }
+    std::fs::create_dir_all(&classes).map_err(BenchError::io(&classes))?;
+    let mut javac = Command::new(Path::new(JDK17_HOME).join("bin/javac"));
+    javac.args(["--release", "17", "-nowarn", "-Xlint:none", "-d"]).arg(&classes).args(&sources);
+    run_tool("javac (storm)", &mut javac)?;
+    let manifest = layout.work_dir.join("storm.manifest");
+    std::fs::write(&manifest, "Premain-Class: jitfleet.stress.Storm\nBoot-Class-Path: storm.jar\n").map_err(BenchError::io(&manifest))?;
+    let mut jar_tool = Command::new(Path::new(JDK17_HOME).join("bin/jar"));
+    jar_tool.arg("cfm").arg(&jar).arg(&manifest).arg("-C").arg(&classes).arg(".");
+    run_tool("jar (storm)", &mut jar_tool)?;
+    Ok(jar)
+}

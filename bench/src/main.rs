@@ -14,6 +14,7 @@ mod plot;
 mod protocol;
 mod report;
 mod runner;
+mod soak;
 mod summary;
 mod workloads;
 mod wrk;
@@ -56,8 +57,36 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Correctness soak: installed code on real workloads under a deoptimisation storm,
+    /// compared with vanilla JDK 17 (soak.md).
+    Soak(SoakArgs),
     /// Print the workload and mode tables.
     List,
+}
+
+#[derive(Args)]
+struct SoakArgs {
+    /// Install runs per workload.
+    #[arg(long, default_value_t = 20)]
+    runs: u32,
+    /// Comma-separated batch workloads.
+    #[arg(long, value_delimiter = ',', default_value = "h2,xalan,lucene,rhino,javac")]
+    workloads: Vec<String>,
+    /// Iterations per run (training and install runs alike).
+    #[arg(long, default_value_t = 5)]
+    iterations: u32,
+    /// Microseconds between two deoptimisations of every compiled frame.
+    #[arg(long, default_value_t = 1000)]
+    storm_micros: u32,
+    /// Output directory (default: bench/results/<UTC date>/soak/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
+    #[arg(long)]
+    agent: Option<PathBuf>,
+    /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
+    #[arg(long)]
+    no_agent_build: bool,
 }
 
 #[derive(Args)]
@@ -123,7 +152,38 @@ fn dispatch(layout: &Layout, command: Command) -> Result<ExitCode> {
         }
         Command::Run(args) => campaign_command(layout, args, false),
         Command::ObserveCost(args) => campaign_command(layout, args, true),
+        Command::Soak(args) => soak_command(layout, args),
     }
+}
+
+fn soak_command(layout: &Layout, args: SoakArgs) -> Result<ExitCode> {
+    let workloads = args
+        .workloads
+        .iter()
+        .map(|n| match workloads::find(n) {
+            Some(w) if w.kind == workloads::Kind::Batch => Ok(w),
+            Some(_) => Err(BenchError::Usage(format!("workload {n:?} is not a batch workload; the soak compares batch checksums"))),
+            None => Err(BenchError::Usage(format!("unknown workload {n:?} (see `jitfleet-bench list`)"))),
+        })
+        .collect::<Result<Vec<&'static Workload>>>()?;
+    java_build::ensure_drivers(layout)?;
+    let storm_jar = java_build::ensure_storm(layout)?;
+    let agent = agent::prepare(layout, args.agent.clone(), !args.no_agent_build).map_err(|e| BenchError::Usage(format!("the soak needs the agent: {e}")))?;
+    let plan = soak::SoakPlan { workloads, runs: args.runs, iterations: args.iterations, storm_micros: args.storm_micros, agent: &agent.library, storm_jar };
+    let results = soak::soak(layout, &plan);
+    let out = args.out.unwrap_or_else(|| layout.bench_dir.join("results").join(date::today_utc()).join("soak"));
+    std::fs::create_dir_all(&out).map_err(BenchError::io(&out))?;
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let markdown = soak::report(&results, &command);
+    let page = out.join("soak.md");
+    std::fs::write(&page, &markdown).map_err(BenchError::io(&page))?;
+    let raw = out.join("soak.json");
+    let json = serde_json::to_string_pretty(&results).map_err(|e| BenchError::Results { path: raw.clone(), detail: e.to_string() })?;
+    std::fs::write(&raw, json).map_err(BenchError::io(&raw))?;
+    println!("{markdown}");
+    eprintln!("wrote {} and {}", page.display(), raw.display());
+    let clean = results.iter().all(|w| w.error.is_none() && w.runs.iter().all(|r| r.verdict == "ok"));
+    Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Result<ExitCode> {
