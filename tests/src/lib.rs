@@ -81,6 +81,32 @@ pub fn classes() -> &'static Path {
     })
 }
 
+/// Compiles the deoptimisation storm (`tests/java/stress/`) once per test binary; returns the
+/// directory to put on the boot class path (see [`storm_args`]).
+pub fn storm_classes() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let out = scratch("storm-classes");
+        let root = workspace().join("tests/java/stress");
+        let sources = [root.join("sun/hotspot/WhiteBox.java"), root.join("jitfleet/stress/Storm.java")];
+        let status = Command::new(javac()).arg("-d").arg(&out).args(&sources).status().expect("javac runs");
+        assert!(status.success(), "javac (storm) failed");
+        out
+    })
+}
+
+/// JVM arguments that let `jitfleet.stress.Storm` run: it on the boot class path and the
+/// WhiteBox API on, with HotSpot's own messages (warnings about WhiteBox natives the storm
+/// does not declare) on stderr. Launch as `jitfleet.stress.Storm PERIOD_MICROS MAIN ARGS...`.
+pub fn storm_args() -> Vec<String> {
+    vec![
+        format!("-Xbootclasspath/a:{}", storm_classes().display()),
+        "-XX:+UnlockDiagnosticVMOptions".to_string(),
+        "-XX:+WhiteBoxAPI".to_string(),
+        "-XX:+DisplayVMOutputToStderr".to_string(),
+    ]
+}
+
 /// A fresh directory for one test under the target directory.
 pub fn scratch(name: &str) -> PathBuf {
     let dir = target_dir().join("test-scratch").join(format!("{name}-{}", std::process::id()));
