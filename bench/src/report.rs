@@ -123,6 +123,20 @@ fn checks_and_plots(out: &mut String, results: &Results) {
             let _ = writeln!(out, "- jitfleet agent, {} / {} ({what}): {summary}", r.workload, r.mode);
         }
     }
+    // Install latency per method: all measured runs of a (workload, mode) pooled.
+    let mut pools: Vec<((&str, &str), Vec<u64>)> = Vec::new();
+    for r in results.records.iter().filter(|r| !r.training && !r.install_latencies_us.is_empty()) {
+        let key = (r.workload.as_str(), r.mode.as_str());
+        match pools.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.extend(&r.install_latencies_us),
+            None => pools.push((key, r.install_latencies_us.clone())),
+        }
+    }
+    for ((workload, mode), mut v) in pools {
+        v.sort_unstable();
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize] as f64 / 1e3;
+        let _ = writeln!(out, "- install latency per method, {workload} / {mode}: median {:.2} ms, p99 {:.2} ms over {} installs", at(0.5), at(0.99), v.len());
+    }
     for s in &results.skipped {
         let _ = writeln!(out, "- skipped mode `{}`: {}", s.mode, s.reason);
     }
@@ -244,6 +258,7 @@ mod tests {
             c2_cpu_ms: 300.0,
             peak_rss_mb: 100.0,
             agent_summary: None,
+            install_latencies_us: Vec::new(),
         }
     }
 

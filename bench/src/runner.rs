@@ -50,6 +50,9 @@ pub struct RunRecord {
     /// The jitfleet agent's capture / install summary lines from the run's stderr, if any.
     #[serde(default)]
     pub agent_summary: Option<String>,
+    /// Microseconds of each method the agent installed (its `installed … in N us` lines).
+    #[serde(default)]
+    pub install_latencies_us: Vec<u64>,
 }
 
 impl RunRecord {
@@ -161,7 +164,20 @@ pub fn run(layout: &Layout, spec: &RunSpec) -> Result<RunRecord> {
         c2_cpu_ms: report.c2_cpu_ns.unwrap_or(0) as f64 / 1e6,
         peak_rss_mb: report.rss_hwm_kb.unwrap_or(-1) as f64 / 1024.0,
         agent_summary: agent_summary(&stderr_log_path),
+        install_latencies_us: install_latencies_us(&stderr_log_path),
     })
+}
+
+/// The `N` of every `installed <method> (...) as nmethod 0x... in N us` line the agent logs.
+fn install_latencies_us(stderr_log: &Path) -> Vec<u64> {
+    let Ok(text) = std::fs::read_to_string(stderr_log) else { return Vec::new() };
+    text.lines()
+        .filter(|l| l.contains("jitfleet: info: installed "))
+        .filter_map(|l| {
+            let rest = &l[l.rfind(" in ")? + 4..];
+            rest.strip_suffix(" us").or_else(|| rest.split(" us;").next()).and_then(|n| n.trim().parse().ok())
+        })
+        .collect()
 }
 
 /// The agent's `capture summary:` / `install summary:` lines (it logs them at `info`).
@@ -287,6 +303,20 @@ fn tail(path: &Path, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_install_latencies_from_the_agent_log() {
+        let path = std::env::temp_dir().join(format!("jf-bench-latency-{}.log", std::process::id()));
+        std::fs::write(
+            &path,
+            "jitfleet: info: installed a/B.c()V (donor compile 1) as nmethod 0x7f in 54989 us; Method::_code is the installed nmethod\n\
+             jitfleet: info: install: JVMCI runtime ready in 64 ms\n\
+             jitfleet: info: installed a/B.d(I)I (donor compile 2) as nmethod 0x80 in 772 us; Method::_code is the installed nmethod\n",
+        )
+        .unwrap();
+        assert_eq!(install_latencies_us(&path), vec![54989, 772]);
+        let _ = std::fs::remove_file(&path);
+    }
 
     #[test]
     fn fnv1a_matches_the_reference_vectors() {

@@ -189,6 +189,7 @@ mod tests {
             c2_cpu_ms: 300.0,
             peak_rss_mb: 100.0,
             agent_summary: None,
+            install_latencies_us: Vec::new(),
         }
     }
 
