@@ -3,7 +3,9 @@
 //!
 //! Code may move only to a JVM whose classes have the same bytes (design.md, "Same classes"),
 //! so every symbolic class reference carries this hash. Classes the agent never saw the bytes
-//! of (loaded before an attach, or CDS-shared classes in some configurations) have none.
+//! of have none — except the JDK's boot and platform classes defined before VMInit, which can
+//! only come from the runtime image and get a fingerprint derived from it
+//! ([`crate::runtime_image`]).
 
 use jitfleet_transport::profile::LoaderId;
 use std::collections::HashMap;
@@ -25,7 +27,12 @@ pub struct ClassFingerprints {
     by_class: Mutex<HashMap<(String, LoaderId), Fingerprint>>,
     seen: AtomicU64,
     ambiguous: AtomicU64,
+    /// Fingerprints of JDK classes defined before the load hook was on.
+    pub image: crate::runtime_image::RuntimeImage,
 }
+
+/// The platform loader's identity (see `loaders::identify`).
+pub const PLATFORM_LOADER: &str = "jdk/internal/loader/ClassLoaders$PlatformClassLoader/platform";
 
 impl ClassFingerprints {
     /// Records the bytes the JVM is about to define as `name` (internal form) in `loader`.
@@ -45,13 +52,31 @@ impl ClassFingerprints {
         }
     }
 
-    /// The hash of `name` in `loader`, if the agent saw exactly one version of its bytes.
+    /// The hash of `name` in `loader`, if the agent saw exactly one version of its bytes; for
+    /// a boot or platform class it never saw, the runtime image's fingerprint of it.
     pub fn hash_of(&self, name: &str, loader: &LoaderId) -> Option<[u8; 32]> {
         let map = self.by_class.lock().unwrap_or_else(|e| e.into_inner());
         match map.get(&(name.to_string(), loader.clone())) {
             Some(Fingerprint::Hash(h)) => Some(*h),
-            _ => None,
+            Some(Fingerprint::Ambiguous) => None,
+            None => {
+                drop(map);
+                let from_image = match loader {
+                    LoaderId::Boot => true,
+                    LoaderId::Named(n) => n == PLATFORM_LOADER,
+                };
+                if from_image {
+                    self.image.class_fingerprint(name)
+                } else {
+                    None
+                }
+            }
         }
+    }
+
+    /// Whether the load hook never saw `name` in `loader`.
+    pub fn is_unrecorded(&self, name: &str, loader: &LoaderId) -> bool {
+        !self.by_class.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&(name.to_string(), loader.clone()))
     }
 
     /// (class definitions seen, distinct classes, ambiguous ones) for the summary line.

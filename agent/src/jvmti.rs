@@ -184,6 +184,16 @@ impl Jvmti {
         Ok(loader)
     }
 
+    /// The named module that defines `package` (internal form, `java/lang`) for `loader` (null
+    /// for the boot loader), as a local reference; null when the package is in an unnamed
+    /// module (class path, `-Xbootclasspath/a`).
+    pub fn named_module(self, loader: jobject, package: &str) -> Result<jobject, JvmtiError> {
+        let package = CString::new(package).expect("package names have no NUL");
+        let mut module: jobject = ptr::null_mut();
+        call!(self.0, GetNamedModule, loader, package.as_ptr(), &mut module)?;
+        Ok(module)
+    }
+
     /// (name, descriptor) of a method.
     pub fn method_name(self, method: jmethodID) -> Result<(String, String), JvmtiError> {
         let mut name: *mut c_char = ptr::null_mut();

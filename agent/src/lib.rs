@@ -25,6 +25,7 @@ pub mod lifecycle;
 pub mod loaders;
 pub mod log;
 pub mod profiler;
+pub mod runtime_image;
 pub mod shim;
 pub mod stubs;
 

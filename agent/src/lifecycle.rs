@@ -8,6 +8,7 @@ use crate::jvmti::Jvmti;
 use crate::stubs::StubRegistry;
 use crate::{events, log, profiler, shim};
 use jitfleet_transport::compat::CompatKey;
+use jitfleet_transport::profile::LoaderId;
 use jvmti_sys::*;
 use once_cell::sync::OnceCell;
 use std::time::Instant;
@@ -153,6 +154,7 @@ fn request_capabilities(jvmti: Jvmti, mode: Mode) -> bool {
 /// VMInit (or attach): the VM is live; compute the compat key and start background work.
 pub fn vm_init(agent: &'static Agent, jni: Jni) {
     events::enable_class_hook(agent);
+    configure_runtime_image(agent, jni);
     let key = crate::compat::compute(agent);
     let _ = agent.compat.set(key);
     match agent.config.mode {
@@ -162,6 +164,60 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         Mode::Install => crate::install::vm_init(agent, jni),
         Mode::Off => {}
     }
+}
+
+/// Where the runtime image is and which of its classes were defined before the load hook was
+/// on, for their fingerprints; the image digest is computed in the background. Only in the
+/// modes that share code.
+fn configure_runtime_image(agent: &'static Agent, jni: Jni) {
+    if !matches!(agent.config.mode, Mode::Capture | Mode::Install) {
+        return;
+    }
+    let java_home = agent.jvmti.system_property("java.home").ok();
+    let patched = agent.jvmti.system_property("jdk.module.patch.0").is_ok();
+    let early = if patched { Default::default() } else { early_image_classes(agent, jni) };
+    tracing::debug!("{} JDK classes defined before VMInit get runtime-image fingerprints", early.len());
+    agent.classes.image.configure(java_home, patched, early);
+    agent.classes.image.warm_up();
+}
+
+/// The boot and platform classes loaded now whose package is in a named module, i.e. that
+/// came from the runtime image, and whose bytes the load hook did not see.
+fn early_image_classes(agent: &'static Agent, jni: Jni) -> std::collections::HashSet<String> {
+    let mut found = std::collections::HashSet::new();
+    let mut package_is_named: std::collections::HashMap<(bool, String), bool> = Default::default();
+    let Ok(classes) = agent.jvmti.loaded_classes() else { return found };
+    for class in classes {
+        let name = agent.jvmti.class_signature(class).ok().filter(|s| s.starts_with('L')).map(|s| crate::loaders::internal_name(&s));
+        let loader = agent.jvmti.class_loader(class).unwrap_or(std::ptr::null_mut());
+        if let Some(name) = name {
+            let id = crate::loaders::identify(agent.jvmti, jni, loader);
+            let platform = match &id {
+                LoaderId::Boot => Some(false),
+                LoaderId::Named(n) if n == crate::classes::PLATFORM_LOADER => Some(true),
+                LoaderId::Named(_) => None,
+            };
+            if let Some(platform) = platform {
+                let package = crate::runtime_image::package_of(&name).to_string();
+                let named = *package_is_named.entry((platform, package.clone())).or_insert_with(|| {
+                    let module = agent.jvmti.named_module(loader, &package).unwrap_or(std::ptr::null_mut());
+                    let named = !module.is_null();
+                    if named {
+                        jni.delete_local_ref(module);
+                    }
+                    named
+                });
+                if named && agent.classes.is_unrecorded(&name, &id) {
+                    found.insert(name);
+                }
+            }
+        }
+        if !loader.is_null() {
+            jni.delete_local_ref(loader);
+        }
+        jni.delete_local_ref(class);
+    }
+    found
 }
 
 /// VMDeath: last profile, summary line.

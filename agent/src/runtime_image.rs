@@ -1,0 +1,161 @@
+//! Fingerprints for the JDK's own classes that the agent never saw the bytes of.
+//!
+//! The class load hook is switched on at VMInit (earlier, it would turn off CDS's archived
+//! module graph and cost start-up time), so the few hundred boot and platform classes defined
+//! before that — `String`, `HashMap`, `StringLatin1`, ... — have no bytes hash, and code that
+//! uses them could not be shared. At VMInit the agent lists them: those whose package belongs
+//! to a named module can only come from the runtime image, `$JAVA_HOME/lib/modules` (or from
+//! `--patch-module`, which switches this off; classes of `-Xbootclasspath/a` are in the
+//! unnamed module and stay without fingerprint). Their fingerprint is derived from the image's
+//! own digest and the class name: two JVMs give such a class the same fingerprint exactly when
+//! they run the same image file, byte for byte.
+//!
+//! The digest is blake3 of the whole image (about 130 MB on JDK 17; ~0.1 s), computed once,
+//! off the JVM's threads where possible (a background thread starts at VMInit in the modes
+//! that share code; a lookup before it is done waits for it).
+
+use once_cell::sync::OnceCell;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// Domain separation: these hashes never collide with a hash of class file bytes.
+const DERIVE_CONTEXT: &str = "jitfleet 2026-11 runtime image class fingerprint v1";
+
+/// Where the runtime image is and whether it may be trusted; the digest once computed.
+#[derive(Default)]
+pub struct RuntimeImage {
+    /// `$JAVA_HOME/lib/modules`, or `None` when fallback fingerprints are off.
+    modules: OnceCell<Option<PathBuf>>,
+    /// Internal names of the image classes defined before the load hook was on.
+    early_classes: OnceCell<HashSet<String>>,
+    digest: OnceCell<Option<[u8; 32]>>,
+}
+
+impl RuntimeImage {
+    /// Sets the image up from the JVM's properties: `java.home`, and `patched` when
+    /// `--patch-module` is in use (patched boot classes may not come from the image);
+    /// `early_classes` are the image classes defined before the load hook was on.
+    pub fn configure(&self, java_home: Option<String>, patched: bool, early_classes: HashSet<String>) {
+        let _ = self.early_classes.set(early_classes);
+        let modules = match (java_home, patched) {
+            (_, true) => {
+                tracing::info!("--patch-module is in use: JDK classes loaded before VMInit get no fingerprint");
+                None
+            }
+            (None, false) => None,
+            (Some(home), false) => Some(PathBuf::from(home).join("lib/modules")),
+        };
+        let _ = self.modules.set(modules);
+    }
+
+    /// Computes the digest now (from a background thread, so that the first lookup is cheap).
+    pub fn warm_up(&'static self) {
+        let spawned = std::thread::Builder::new().name("jitfleet-image-digest".into()).spawn(move || {
+            let _ = std::panic::catch_unwind(|| self.digest());
+        });
+        if let Err(e) = spawned {
+            tracing::debug!("runtime image digest computed on first use: {e}");
+        }
+    }
+
+    /// The fingerprint of JDK class `name` (internal form) from this image, if the image is
+    /// known and readable and `name` is one of the early image classes (never a hidden class).
+    pub fn class_fingerprint(&self, name: &str) -> Option<[u8; 32]> {
+        if is_hidden_class_name(name) || !self.early_classes.get().is_some_and(|c| c.contains(name)) {
+            return None;
+        }
+        let digest = self.digest()?;
+        let mut hasher = blake3::Hasher::new_derive_key(DERIVE_CONTEXT);
+        hasher.update(&digest);
+        hasher.update(name.as_bytes());
+        Some(*hasher.finalize().as_bytes())
+    }
+
+    fn digest(&self) -> Option<[u8; 32]> {
+        *self.digest.get_or_init(|| {
+            let path = self.modules.get()?.as_ref()?;
+            let started = std::time::Instant::now();
+            match hash_file(path) {
+                Ok(d) => {
+                    tracing::debug!("runtime image {} digest in {} ms", path.display(), started.elapsed().as_millis());
+                    Some(d)
+                }
+                Err(e) => {
+                    tracing::info!("cannot read the runtime image {} ({e}): JDK classes loaded before VMInit get no fingerprint", path.display());
+                    None
+                }
+            }
+        })
+    }
+}
+
+fn hash_file(path: &std::path::Path) -> std::io::Result<[u8; 32]> {
+    let mut hasher = blake3::Hasher::new();
+    let mut file = std::fs::File::open(path)?;
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(*hasher.finalize().as_bytes())
+}
+
+/// The package of a class in internal form (`java/lang` for `java/lang/String`), `""` for the
+/// unnamed package.
+pub fn package_of(name: &str) -> &str {
+    name.rfind('/').map_or("", |i| &name[..i])
+}
+
+/// Hidden classes (lambda forms, lambda proxies) are named `<name>/0x<address>` and have no
+/// class file in the image; their names may even repeat between runs with other contents.
+fn is_hidden_class_name(name: &str) -> bool {
+    name.contains("/0x") || name.contains("$$Lambda")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image_with(contents: &[u8], tag: &str) -> RuntimeImage {
+        let dir = std::env::temp_dir().join(format!("jf-image-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("lib")).unwrap();
+        std::fs::write(dir.join("lib/modules"), contents).unwrap();
+        let image = RuntimeImage::default();
+        let early = ["java/lang/String", "java/lang/StringLatin1", "java/lang/invoke/LambdaForm$MH/0x0000000800c01000"];
+        image.configure(Some(dir.display().to_string()), false, early.iter().map(|s| s.to_string()).collect());
+        image
+    }
+
+    #[test]
+    fn same_image_same_fingerprint_other_image_or_name_another() {
+        let a = image_with(b"image one", "a");
+        let b = image_with(b"image one", "b");
+        let c = image_with(b"image two", "c");
+        let fa = a.class_fingerprint("java/lang/String").unwrap();
+        assert_eq!(Some(fa), b.class_fingerprint("java/lang/String"));
+        assert_ne!(Some(fa), c.class_fingerprint("java/lang/String"));
+        assert_ne!(Some(fa), a.class_fingerprint("java/lang/StringLatin1"));
+        // Never equal to the hash of some bytes: a derived key, not a plain hash.
+        assert_ne!(fa, *blake3::hash(b"java/lang/String").as_bytes());
+    }
+
+    #[test]
+    fn no_fingerprint_when_patched_missing_or_hidden() {
+        let patched = RuntimeImage::default();
+        let early: HashSet<String> = ["java/lang/String".to_string()].into_iter().collect();
+        patched.configure(Some("/usr/lib/jvm/java-17-openjdk-amd64".into()), true, early.clone());
+        assert_eq!(patched.class_fingerprint("java/lang/String"), None);
+        let missing = RuntimeImage::default();
+        missing.configure(Some("/nonexistent-java-home".into()), false, early);
+        assert_eq!(missing.class_fingerprint("java/lang/String"), None);
+        let unconfigured = RuntimeImage::default();
+        assert_eq!(unconfigured.class_fingerprint("java/lang/String"), None);
+        let a = image_with(b"image", "h");
+        assert_eq!(a.class_fingerprint("java/lang/invoke/LambdaForm$MH/0x0000000800c01000"), None);
+        assert_eq!(a.class_fingerprint("Foo$$Lambda$14/0x0000000800c02000"), None);
+        // Not defined before the hook (the hook saw its bytes, or it never was loaded early).
+        assert_eq!(a.class_fingerprint("java/util/HashMap"), None);
+    }
+
+    #[test]
+    fn packages_of_internal_names() {
+        assert_eq!(package_of("java/lang/String"), "java/lang");
+        assert_eq!(package_of("Main"), "");
+    }
+}
