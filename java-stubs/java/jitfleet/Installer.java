@@ -49,7 +49,7 @@ public final class Installer {
     private Installer() {
     }
 
-    static final int PLAN_VERSION = 1;
+    static final int PLAN_VERSION = 2;
 
     /**
      * Compile ids given to installed code. JVMCI would assign one during installation, but the
@@ -156,6 +156,7 @@ public final class Installer {
             int continuation = r.next();
             sites.add(new ImplicitExceptionDispatch(pc, continuation, r.debugInfo()));
         }
+        CallSites.read(r, runtime, code, sites);
         // The installer needs relocations and debug info in pc order.
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
         StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);
@@ -170,7 +171,7 @@ public final class Installer {
         return installed.getAddress();
     }
 
-    private static int markId(HotSpotJVMCIRuntime runtime, String name) {
+    static int markId(HotSpotJVMCIRuntime runtime, String name) {
         Long id = runtime.getConfigStore().getConstants().get("CodeInstaller::" + name);
         if (id == null) {
             throw new IllegalArgumentException("no JVMCI mark " + name);
