@@ -221,6 +221,27 @@ pub struct JavaCall {
     pub debug: PortableDebugInfo,
 }
 
+/// A `Klass*` C2 embedded as a constant (allocation, type checks), by class identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct KlassConstant {
+    /// `Klass::_name`: `java/lang/String`, `[Ljava/lang/String;`, `[I`.
+    pub name: String,
+    /// The instance class itself, or the bottom element class of an object array; `None` for
+    /// arrays of primitives (boot classes without class files).
+    pub element: Option<ClassRef>,
+}
+
+/// An instruction whose operand is a `Klass*` (`movabs r, imm64`) or a narrow klass (imm32):
+/// the receiver emits a JVMCI `DataPatch` with its own `HotSpotMetaspaceConstant` there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct KlassPatch {
+    /// Pc offset of the instruction (JVMCI locates the operand).
+    pub pc: u32,
+    /// Index into [`PortableNmethod::klasses`].
+    pub klass: u32,
+    pub narrow: bool,
+}
+
 /// One C2 compilation, ready to be resolved and installed in another JVM of the same build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortableNmethod {
@@ -254,6 +275,9 @@ pub struct PortableNmethod {
     /// the one JVMCI's one-handler-per-pc table gives.
     pub exception_handlers: Vec<(u32, u32)>,
     pub java_calls: Vec<JavaCall>,
+    /// Classes named by metadata constants in the code, each once.
+    pub klasses: Vec<KlassConstant>,
+    pub klass_patches: Vec<KlassPatch>,
 }
 
 impl PortableNmethod {
@@ -321,6 +345,8 @@ pub enum Refusal {
     MethodHandleCall(u32),
     #[error("a Java call of an unexpected shape at pc {0}")]
     JavaCallShape(u32),
+    #[error("a metadata constant at pc {0} that is not a class this capture can name (Method*, hidden class, or a loader other than boot and the compiled methods')")]
+    UnnamedKlass(u32),
 }
 
 impl Refusal {
@@ -354,6 +380,7 @@ impl Refusal {
             Refusal::ExceptionDispatch(_) => "exception_dispatch",
             Refusal::MethodHandleCall(_) => "method_handle_call",
             Refusal::JavaCallShape(_) => "java_call_shape",
+            Refusal::UnnamedKlass(_) => "unnamed_klass",
         }
     }
 }
@@ -468,6 +495,8 @@ mod tests {
                 returns_oop: true,
                 debug: PortableDebugInfo { frames: vec![], references: vec![] },
             }],
+            klasses: vec![KlassConstant { name: "[I".into(), element: None }],
+            klass_patches: vec![KlassPatch { pc: 3, klass: 0, narrow: true }],
         }
     }
 

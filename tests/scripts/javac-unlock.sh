@@ -23,11 +23,13 @@ print(f"nmethods {len(lines)} captured {captured} refused {len(refused)}")
 c = collections.Counter(r for l in refused for r in l.get('all_reasons', []))
 print("structural reasons:", dict(c.most_common()))
 print("first refusal:", dict(collections.Counter(l['refused'] for l in refused).most_common()))
-steps = ["exception_handlers", "java_calls", "metadata", "oops", "constants", "osr"]
+# Older agents name handler tables and Java calls as such; newer ones only what stays refused.
+steps = [None, "exception_handlers", "java_calls", "metadata", "oops", "constants", "osr"]
 done = set()
 for s in steps:
-    done.add(s)
+    if s:
+        done.add(s)
     n = sum(1 for l in refused if l.get('all_reasons') and set(l['all_reasons']) <= done)
     nd = sum(1 for l in refused if l.get('all_reasons') and set(l['all_reasons']) <= done | {"dependencies"})
-    print(f"structurally unlocked if {'+'.join(sorted(done))} translated: {n} (with dependencies too: {nd})")
+    print(f"refused with structural reasons only in {{{','.join(sorted(done))}}}: {n} (with dependencies too: {nd})")
 PY

@@ -27,6 +27,9 @@ pub trait Symbols {
     fn runtime_target(&self, address: u64) -> Option<RuntimeTarget>;
     /// The VM global whose value this is, if any.
     fn vm_global(&self, value: u64) -> Option<VmGlobal>;
+    /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
+    /// `Method*`, a hidden class, a class of a loader the capture cannot name).
+    fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
 }
 
 /// `lea r10, [rip + disp32]`: REX.W+R, 8D, ModRM(r10, rip).
@@ -71,7 +74,13 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
         let reason = match &r.kind {
             _ if in_stub => continue,
             RelocKind::Oop { .. } => Refusal::Oops,
-            RelocKind::Metadata { .. } => Refusal::Metadata,
+            RelocKind::Metadata { index, .. } => {
+                let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
+                match klass_constant(captured, &code, r, *index, pc, symbols) {
+                    Ok(_) => continue,
+                    Err(_) => Refusal::Metadata,
+                }
+            }
             RelocKind::VirtualCall { method_index, .. }
             | RelocKind::OptVirtualCall { method_index }
             | RelocKind::StaticCall { method_index }
@@ -162,6 +171,8 @@ pub fn translate(
     // return pc -> (call pc, kind, inline-cache movabs pc)
     let mut java_call_sites: BTreeMap<u32, (u32, JavaCallKind, Option<u32>)> = BTreeMap::new();
     let mut inline_caches = Vec::new();
+    let mut klasses: Vec<KlassConstant> = Vec::new();
+    let mut klass_patches = Vec::new();
     for r in &decoded.relocations {
         let pc = decoded.content.to_pc_offset(r.offset).0;
         if pc < 0 {
@@ -176,7 +187,22 @@ pub fn translate(
         }
         match &r.kind {
             RelocKind::Oop { .. } => return Err(Refusal::Oops),
-            RelocKind::Metadata { .. } => return Err(Refusal::Metadata),
+            RelocKind::Metadata { index, .. } => {
+                let (klass, narrow) = klass_constant(captured, &code, r, *index, pc, symbols)?;
+                if let Some(element) = &klass.element {
+                    if element.bytes_hash.is_none() {
+                        return Err(Refusal::NoFingerprint(element.name.clone()));
+                    }
+                }
+                let at = match klasses.iter().position(|k| *k == klass) {
+                    Some(i) => i,
+                    None => {
+                        klasses.push(klass);
+                        klasses.len() - 1
+                    }
+                };
+                klass_patches.push(KlassPatch { pc, klass: at as u32, narrow });
+            }
             RelocKind::VirtualCall { method_index, .. }
             | RelocKind::OptVirtualCall { method_index }
             | RelocKind::StaticCall { method_index }
@@ -308,7 +334,36 @@ pub fn translate(
         global_patches,
         exception_handlers,
         java_calls,
+        klasses,
+        klass_patches,
     })
+}
+
+/// The class of a metadata relocation and whether its operand is a narrow klass. The value
+/// comes from the metadata table (index > 0) or from a `movabs r, imm64` (index 0); the
+/// operand forms are those JVMCI's `pd_patch_MetaspaceConstant` patches: a 64-bit immediate
+/// of `movabs`, or a narrow-klass imm32 (`Assembler::locate_operand` finds it).
+fn klass_constant(
+    captured: &CapturedNmethod,
+    code: &[u8],
+    r: &jitfleet_relocator::reloc::Relocation,
+    index: jitfleet_relocator::MetadataIndex,
+    pc: u32,
+    symbols: &dyn Symbols,
+) -> Result<(KlassConstant, bool), Refusal> {
+    use jitfleet_relocator::reloc::OperandFormat;
+    let at = pc as usize;
+    let movabs = |c: &[u8]| c.get(at).is_some_and(|b| b & 0xf8 == 0x48) && c.get(at + 1).is_some_and(|b| (0xb8..=0xbf).contains(b));
+    let (value, narrow) = match r.format {
+        OperandFormat::Immediate if movabs(code) => {
+            let imm = code.get(at + 2..at + 10).ok_or(Refusal::Metadata)?;
+            let inline = u64::from_le_bytes(imm.try_into().map_err(|_| Refusal::Metadata)?);
+            (if index.0 == 0 { inline } else { metadata_at(captured, index.0).ok_or(Refusal::Metadata)? }, false)
+        }
+        OperandFormat::NarrowOop if index.0 != 0 => (metadata_at(captured, index.0).ok_or(Refusal::Metadata)?, true),
+        _ => return Err(Refusal::Metadata),
+    };
+    Ok((symbols.klass(value).ok_or(Refusal::UnnamedKlass(pc))?, narrow))
 }
 
 /// Length of `call rel32`.

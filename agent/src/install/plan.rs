@@ -11,6 +11,7 @@
 //! n_checks  (pc continuation debug)*             implicit null/div0 checks
 //! n_handlers (return_pc handler_pc)*             one exception handler per call return pc
 //! n_java    (pc kind ic_pc returns_oop debug)*   kind 0 static, 1 special, 2 virtual; ic_pc -1 if none
+//! n_klass   (pc klass narrow)*                   klass = index of the Klass constant (see Installer)
 //! debug  = n_frames (method bci reexecute rethrow n_locals n_stack (kind value)*)*  outermost first
 //!          n_refs (place_tag where narrow)*
 //! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow     (illegal, int, long, null, at)
@@ -95,6 +96,12 @@ pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Opti
         }
         w.int(i32::from(call.returns_oop));
         w.debug(&call.debug)?;
+    }
+    w.len(nm.klass_patches.len())?;
+    for p in &nm.klass_patches {
+        w.u32(p.pc)?;
+        w.u32(p.klass)?;
+        w.int(i32::from(p.narrow));
     }
     Ok(Plan { ints: w.ints, longs: w.longs })
 }
@@ -278,6 +285,8 @@ mod tests {
                 returns_oop: true,
                 debug: PortableDebugInfo { frames: vec![], references: vec![] },
             }],
+            klasses: vec![KlassConstant { name: "[I".into(), element: None }],
+            klass_patches: vec![KlassPatch { pc: 60, klass: 0, narrow: true }],
         }
     }
 
@@ -299,6 +308,7 @@ mod tests {
             1, 40, 60, 1, 0, 3, 0, 0, 0, 0, 0,
             1, 35, 70,
             1, 50, 2, 40, 1, 0, 0,
+            1, 60, 0, 1,
         ];
         assert_eq!(plan.ints, expected);
         assert_eq!(plan.longs, vec![0x7f00_0000_1000]);
