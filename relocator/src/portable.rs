@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 3;
+pub const PORTABLE_FORMAT_VERSION: u32 = 4;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -191,6 +191,57 @@ pub struct ImplicitCheckSite {
     pub debug: PortableDebugInfo,
 }
 
+/// How a Java call is bound; names the JVMCI invoke mark the receiver puts before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum JavaCallKind {
+    /// C2's `static_call` (an `invokestatic`): mark INVOKESTATIC, a static call stub.
+    Static,
+    /// C2's `opt_virtual_call` (a statically bound instance call): mark INVOKESPECIAL.
+    Special,
+    /// C2's inline-cache `virtual_call` (`invokevirtual`/`invokeinterface`): mark
+    /// INVOKEVIRTUAL at the `movabs rax, imm64` that loads the cached value.
+    Virtual,
+}
+
+/// A call to a Java method (`call rel32`). The callee is not recorded: C2 leaves it to the
+/// bytecode at the innermost frame's bci (a call with an attached method — method handle
+/// linkers — is refused), and the receiver resolves it from that bytecode the same way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JavaCall {
+    /// Pc offset of the `call rel32` (JVMCI retargets it to the resolve stubs).
+    pub pc: u32,
+    pub kind: JavaCallKind,
+    /// For [`JavaCallKind::Virtual`]: pc offset of the `movabs rax, imm64` whose immediate
+    /// the receiver sets to its `Universe::non_oop_word()` (a clean inline cache).
+    pub inline_cache: Option<u32>,
+    /// C2's `return_oop` flag of the PcDesc at the return address: the receiver checks that
+    /// the callee it resolves returns a reference exactly when this is set.
+    pub returns_oop: bool,
+    /// Full-frame debug information and reference map at the return address.
+    pub debug: PortableDebugInfo,
+}
+
+/// A `Klass*` C2 embedded as a constant (allocation, type checks), by class identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct KlassConstant {
+    /// `Klass::_name`: `java/lang/String`, `[Ljava/lang/String;`, `[I`.
+    pub name: String,
+    /// The instance class itself, or the bottom element class of an object array; `None` for
+    /// arrays of primitives (boot classes without class files).
+    pub element: Option<ClassRef>,
+}
+
+/// An instruction whose operand is a `Klass*` (`movabs r, imm64`) or a narrow klass (imm32):
+/// the receiver emits a JVMCI `DataPatch` with its own `HotSpotMetaspaceConstant` there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct KlassPatch {
+    /// Pc offset of the instruction (JVMCI locates the operand).
+    pub pc: u32,
+    /// Index into [`PortableNmethod::klasses`].
+    pub klass: u32,
+    pub narrow: bool,
+}
+
 /// One C2 compilation, ready to be resolved and installed in another JVM of the same build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortableNmethod {
@@ -217,6 +268,16 @@ pub struct PortableNmethod {
     /// `movabs r, imm64` instructions (pc of the instruction; the value is at pc + 2) that
     /// load a VM global.
     pub global_patches: Vec<(u32, VmGlobal)>,
+    /// (return address, handler) pc offsets: where an exception arriving at a call's return
+    /// address continues. Only C2 call sites whose sole handler is the catch-all entry
+    /// (bci -1, depth 0) are translated, which is the entry C2's own lookup
+    /// (`SharedRuntime::compute_compiled_exc_handler`) uses for every exception there, and
+    /// the one JVMCI's one-handler-per-pc table gives.
+    pub exception_handlers: Vec<(u32, u32)>,
+    pub java_calls: Vec<JavaCall>,
+    /// Classes named by metadata constants in the code, each once.
+    pub klasses: Vec<KlassConstant>,
+    pub klass_patches: Vec<KlassPatch>,
 }
 
 impl PortableNmethod {
@@ -278,6 +339,14 @@ pub enum Refusal {
     NoCompatKey,
     #[error("an unrelocated VM address {value:#x} at pc {pc} (card table or klass base?)")]
     RawVmAddress { pc: u32, value: u64 },
+    #[error("a call site whose exception handlers C2 picks by exception type (return pc {0})")]
+    ExceptionDispatch(u32),
+    #[error("a method-handle call site (attached method, linkTo*/invokeBasic, or an MH invoke) at pc {0}")]
+    MethodHandleCall(u32),
+    #[error("a Java call of an unexpected shape at pc {0}")]
+    JavaCallShape(u32),
+    #[error("a metadata constant at pc {0} that is not a class this capture can name (Method*, hidden class, or a loader other than boot and the compiled methods')")]
+    UnnamedKlass(u32),
 }
 
 impl Refusal {
@@ -308,6 +377,10 @@ impl Refusal {
             Refusal::PollStubShape(_) => "poll_stub_shape",
             Refusal::NoCompatKey => "no_compat_key",
             Refusal::RawVmAddress { .. } => "raw_vm_address",
+            Refusal::ExceptionDispatch(_) => "exception_dispatch",
+            Refusal::MethodHandleCall(_) => "method_handle_call",
+            Refusal::JavaCallShape(_) => "java_call_shape",
+            Refusal::UnnamedKlass(_) => "unnamed_klass",
         }
     }
 }
@@ -414,6 +487,16 @@ mod tests {
                 debug: PortableDebugInfo { frames: vec![], references: vec![] },
             }],
             global_patches: vec![(4, VmGlobal::NarrowKlassBase)],
+            exception_handlers: vec![(12, 40)],
+            java_calls: vec![JavaCall {
+                pc: 7,
+                kind: JavaCallKind::Virtual,
+                inline_cache: Some(0),
+                returns_oop: true,
+                debug: PortableDebugInfo { frames: vec![], references: vec![] },
+            }],
+            klasses: vec![KlassConstant { name: "[I".into(), element: None }],
+            klass_patches: vec![KlassPatch { pc: 3, klass: 0, narrow: true }],
         }
     }
 
@@ -432,7 +515,7 @@ mod tests {
         let (bytes, _) = encode_portable(&sample());
         let mut v2 = bytes.clone();
         v2[8] = 1;
-        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 1, expected: 3 }));
+        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 1, expected: PORTABLE_FORMAT_VERSION }));
         let mut bad = bytes.clone();
         *bad.last_mut().unwrap() ^= 1;
         assert_eq!(decode_portable(&bad), Err(PortableFileError::Corrupt));

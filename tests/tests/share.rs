@@ -273,3 +273,88 @@ fn walk_all(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// Keeps the calls of ShareCalls real calls, and its shared methods out of main.
+const CALLS_FLAGS: [&str; 2] = ["-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,ShareCalls*::*"];
+
+/// Java calls (static, statically bound, megamorphic virtual and interface) and exceptions
+/// crossing installed code: caught behind C2's catch-all handler entry, propagated out of the
+/// shared method and out of many recursive frames of one installed nmethod. Under the default
+/// collector, then Serial with a 16 MB heap and G1, both verifying the heap around every GC:
+/// identical output, the shared methods installed and still installed at exit (an exception
+/// reaching a call without a handler entry would have made them not entrant).
+#[test]
+fn calls_and_exceptions_cross_installed_code_under_three_collectors() {
+    let rounds = "100000";
+    let verify = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+VerifyBeforeGC", "-XX:+VerifyAfterGC"];
+    let configs: [(&str, Vec<&str>); 3] = [
+        ("default", vec![]),
+        ("serial", [&["-XX:+UseSerialGC", "-Xmx16m"][..], &verify[..]].concat()),
+        ("g1", [&["-XX:+UseG1GC", "-Xmx32m"][..], &verify[..]].concat()),
+    ];
+    for (name, flags) in configs {
+        let dir = scratch(&format!("share-calls-{name}"));
+        let vanilla = run(java_cmd().args(CALLS_FLAGS).args(&flags).args(["ShareCalls", rounds, "0"]));
+        assert!(vanilla.status.success(), "{name}: {}", stderr(&vanilla));
+        let expected = program_lines(&vanilla);
+        assert!(expected.iter().any(|l| l.starts_with("sum ") && !l.ends_with("thrown 0")), "{name}: {expected:?}");
+        let donor = run(java_cmd()
+            .args(JVMCI)
+            .args(CALLS_FLAGS)
+            .args(&flags)
+            .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
+            .args(["ShareCalls", rounds, "0"]));
+        assert!(donor.status.success(), "{name}: {}", stderr(&donor));
+        assert_eq!(program_lines(&donor), expected, "{name}");
+        let receiver = run(java_cmd()
+            .args(JVMCI)
+            .args(CALLS_FLAGS)
+            .args(&flags)
+            .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+            .args(["ShareCalls", rounds, PAUSE_MS]));
+        let log = stderr(&receiver);
+        assert!(receiver.status.success(), "{name}: {log}");
+        assert_eq!(program_lines(&receiver), expected, "{name}: {log}");
+        for method in ["ShareCalls.run(ILShareCalls$Shape;LShareCalls$Op;LShareCalls$Acc;)J", "ShareCalls.nest(ILShareCalls$Op;I)J"] {
+            assert!(log.contains(&format!("installed {method} (donor")), "{name}: {method}: {log}");
+            assert!(log.contains(&format!("at exit {method}: Method::_code is still the installed nmethod")), "{name}: {method}: {log}");
+        }
+        assert!(!log.contains("jvmci_error"), "{name}: {log}");
+    }
+}
+
+/// Class constants (`Klass*` as narrow immediates and `movabs` operands: allocation of an
+/// object, an int array and an object array, and type checks) resolved in the receiver and
+/// patched by JVMCI: identical output under Serial and Parallel GC with a small heap and heap
+/// verification around every GC, the method installed and still installed at exit.
+#[test]
+fn class_constants_are_resolved_in_the_receiver_under_serial_and_parallel_gc() {
+    let verify = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+VerifyBeforeGC", "-XX:+VerifyAfterGC"];
+    let keep_calls = ["-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,ShareKlass*::*"];
+    for gc in ["-XX:+UseSerialGC", "-XX:+UseParallelGC"] {
+        let dir = scratch(&format!("share-klass{gc}"));
+        let flags = [&[gc, "-Xmx24m"][..], &keep_calls[..]].concat();
+        let vanilla = run(java_cmd().args(&flags).args(["ShareKlass", "200000", "0"]));
+        assert!(vanilla.status.success(), "{gc}: {}", stderr(&vanilla));
+        let donor = run(java_cmd()
+            .args(JVMCI)
+            .args(&flags)
+            .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
+            .args(["ShareKlass", "200000", "0"]));
+        assert!(donor.status.success(), "{gc}: {}", stderr(&donor));
+        assert!(stderr(&donor).contains("captured ShareKlass.make("), "{gc}: {}", stderr(&donor));
+        let receiver = run(java_cmd()
+            .args(JVMCI)
+            .args(&flags)
+            .args(verify)
+            .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+            .args(["ShareKlass", "200000", PAUSE_MS]));
+        let log = stderr(&receiver);
+        assert!(receiver.status.success(), "{gc}: {log}");
+        assert_eq!(program_lines(&receiver), program_lines(&vanilla), "{gc}: {log}");
+        let make = "ShareKlass.make(ILjava/lang/Object;LShareKlass$Holder;)J";
+        assert!(log.contains(&format!("installed {make} (donor")), "{gc}: {log}");
+        assert!(log.contains(&format!("at exit {make}: Method::_code is still the installed nmethod")), "{gc}: {log}");
+        assert!(!log.contains("jvmci_error"), "{gc}: {log}");
+    }
+}

@@ -16,7 +16,7 @@ pub mod translate;
 use crate::jni::Jni;
 use crate::lifecycle::Agent;
 use crate::loaders;
-use jitfleet_relocator::portable::{ClassRef, MethodRef, Refusal, RuntimeTarget, VmGlobal};
+use jitfleet_relocator::portable::{ClassRef, KlassConstant, MethodRef, Refusal, RuntimeTarget, VmGlobal};
 use jvmti_sys::{jmethodID, JNIEnv, JavaVM, JNI_OK, JNI_VERSION_1_8};
 use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, HashMap};
@@ -275,18 +275,23 @@ pub fn method_ref(agent: &Agent, jni: Jni, method: usize) -> Option<MethodRef> {
 }
 
 /// The donor's answers to [`translate::Symbols`]: methods of this compilation's inline
-/// records, blobs by name, libjvm by offset.
-struct DonorSymbols {
+/// records, classes of metadata constants, blobs by name, libjvm by offset.
+struct DonorSymbols<'a> {
+    agent: &'a Agent,
     by_method_ptr: HashMap<u64, MethodRef>,
     /// `Method*` → jmethodID of every method of the inline records.
     method_ids: HashMap<u64, usize>,
+    /// `ClassLoaderData*` → loader, for the loaders of the compiled and inlined methods'
+    /// classes: the non-boot loaders a metadata constant's class may be named by.
+    cld_loaders: HashMap<u64, jitfleet_transport::profile::LoaderId>,
     globals: VmGlobals,
 }
 
-impl DonorSymbols {
-    fn new(agent: &Agent, jni: Jni, inline_methods: &[usize], globals: VmGlobals) -> DonorSymbols {
+impl<'a> DonorSymbols<'a> {
+    fn new(agent: &'a Agent, jni: Jni, inline_methods: &[usize], globals: VmGlobals) -> DonorSymbols<'a> {
         let mut by_method_ptr = HashMap::new();
         let mut method_ids = HashMap::new();
+        let mut cld_loaders = HashMap::new();
         if let Some(shim) = agent.shim.as_ref() {
             for &m in inline_methods {
                 let Ok(ptr) = crate::shim::method::method_from_jmethod_id(shim.memory(), m as u64) else { continue };
@@ -294,13 +299,63 @@ impl DonorSymbols {
                 if let Some(r) = method_ref(agent, jni, m) {
                     by_method_ptr.insert(ptr, r);
                 }
+                let loader = agent
+                    .jvmti
+                    .method_declaring_class(m as jmethodID)
+                    .and_then(|c| agent.jvmti.class_loader(c))
+                    .map(|l| loaders::identify(agent.jvmti, jni, l));
+                if let (Some(cld), Ok(loader)) = (holder_cld(shim, ptr), loader) {
+                    cld_loaders.insert(cld, loader);
+                }
             }
         }
-        DonorSymbols { by_method_ptr, method_ids, globals }
+        DonorSymbols { agent, by_method_ptr, method_ids, cld_loaders, globals }
     }
 }
 
-impl translate::Symbols for DonorSymbols {
+/// `Method*` → holder `InstanceKlass*` (through its constant pool) → `ClassLoaderData*`.
+fn holder_cld(shim: &crate::shim::Shim, method: u64) -> Option<u64> {
+    let m = shim.layout().method.as_ref()?;
+    let mem = shim.memory();
+    let cm = mem.read_u64(method + m.method_const_method, "Method::_constMethod").ok()?;
+    let cp = mem.read_u64(cm + m.const_method_constants, "ConstMethod::_constants").ok()?;
+    let holder = mem.read_u64(cp + m.constant_pool_pool_holder, "ConstantPool::_pool_holder").ok()?;
+    klass_cld(shim, holder)
+}
+
+fn klass_cld(shim: &crate::shim::Shim, klass: u64) -> Option<u64> {
+    let offset = shim.registry().field_offset("Klass::_class_loader_data")?;
+    shim.memory().read_u64(klass + offset, "Klass::_class_loader_data").ok().filter(|&c| c != 0)
+}
+
+/// Names a `Klass*` of a metadata constant: its name (`Klass::_name`), and its loader — boot
+/// when its `ClassLoaderData` has no loader object, else the loader of a compiled or inlined
+/// method's class with the same `ClassLoaderData`; any other loader is not named (refused).
+fn name_klass(agent: &Agent, cld_loaders: &HashMap<u64, jitfleet_transport::profile::LoaderId>, klass: u64) -> Option<KlassConstant> {
+    let shim = agent.shim.as_ref()?;
+    let m = shim.layout().method.as_ref()?;
+    let name = crate::shim::method::read_klass_name(shim.memory(), m, klass).ok()?;
+    let cld = klass_cld(shim, klass)?;
+    let handle_offset = shim.registry().field_offset("ClassLoaderData::_class_loader")?;
+    let handle = shim.memory().read_u64(cld + handle_offset, "ClassLoaderData::_class_loader").ok()?;
+    let loader = if handle == 0 { jitfleet_transport::profile::LoaderId::Boot } else { cld_loaders.get(&cld)?.clone() };
+    let element = name.trim_start_matches('[');
+    let dims = name.len() - element.len();
+    let element_name = if dims == 0 {
+        element.to_string()
+    } else if element.len() == 1 && "ZBCSIJFD".contains(element) {
+        return (handle == 0).then(|| KlassConstant { name: name.clone(), element: None });
+    } else {
+        element.strip_prefix('L')?.strip_suffix(';')?.to_string()
+    };
+    if element_name.is_empty() || element_name.contains(['[', ';', '.']) {
+        return None;
+    }
+    let bytes_hash = agent.classes.hash_of(&element_name, &loader);
+    Some(KlassConstant { name, element: Some(ClassRef { name: element_name, loader: loader.to_string(), bytes_hash }) })
+}
+
+impl translate::Symbols for DonorSymbols<'_> {
     fn method(&self, method_ptr: u64) -> Option<MethodRef> {
         self.by_method_ptr.get(&method_ptr).cloned()
     }
@@ -311,6 +366,13 @@ impl translate::Symbols for DonorSymbols {
 
     fn vm_global(&self, value: u64) -> Option<VmGlobal> {
         self.globals.global_of(value)
+    }
+
+    fn klass(&self, klass_ptr: u64) -> Option<KlassConstant> {
+        if self.by_method_ptr.contains_key(&klass_ptr) || self.method_ids.contains_key(&klass_ptr) {
+            return None;
+        }
+        name_klass(self.agent, &self.cld_loaders, klass_ptr)
     }
 }
 

@@ -27,6 +27,9 @@ pub trait Symbols {
     fn runtime_target(&self, address: u64) -> Option<RuntimeTarget>;
     /// The VM global whose value this is, if any.
     fn vm_global(&self, value: u64) -> Option<VmGlobal>;
+    /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
+    /// `Method*`, a hidden class, a class of a loader the capture cannot name).
+    fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
 }
 
 /// `lea r10, [rip + disp32]`: REX.W+R, 8D, ModRM(r10, rip).
@@ -47,8 +50,8 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
     if !captured.consts.is_empty() {
         reasons.insert(Refusal::Constants.name());
     }
-    if !decoded.handler_table.is_empty() {
-        reasons.insert(Refusal::ExceptionHandlers.name());
+    if decoded.handler_table.iter().any(|t| !is_catch_all_only(t)) {
+        reasons.insert(Refusal::ExceptionDispatch(0).name());
     }
     if decoded.implicit_checks.iter().any(|c| c.is_deoptimize()) {
         reasons.insert(Refusal::ImplicitChecks.name());
@@ -56,11 +59,35 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
     if decoded.dependencies.iter().any(|d| d.kind != DepType::EvolMethod) {
         reasons.insert("dependencies");
     }
+    if captured.layout.deopt_mh_handler_offset.is_some() || decoded.pcs.iter().any(|p| p.pc.flags.is_method_handle_invoke()) {
+        reasons.insert(Refusal::MethodHandleCall(0).name());
+    }
+    let (code, stubs) = match without_static_stubs(captured, decoded) {
+        Ok(c) => c,
+        Err(r) => {
+            reasons.insert(r.name());
+            (captured.insts.iter().chain(&captured.stubs).copied().collect(), Vec::new())
+        }
+    };
     for r in &decoded.relocations {
+        let in_stub = u32::try_from(decoded.content.to_pc_offset(r.offset).0).is_ok_and(|pc| in_static_stub(&stubs, pc));
         let reason = match &r.kind {
+            _ if in_stub => continue,
             RelocKind::Oop { .. } => Refusal::Oops,
-            RelocKind::Metadata { .. } => Refusal::Metadata,
-            RelocKind::VirtualCall { .. } | RelocKind::OptVirtualCall { .. } | RelocKind::StaticCall { .. } => Refusal::JavaCalls,
+            RelocKind::Metadata { index, .. } => {
+                let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
+                match klass_constant(captured, &code, r, *index, pc, symbols) {
+                    Ok(_) => continue,
+                    Err(_) => Refusal::Metadata,
+                }
+            }
+            RelocKind::VirtualCall { method_index, .. }
+            | RelocKind::OptVirtualCall { method_index }
+            | RelocKind::StaticCall { method_index }
+                if method_index.0 != 0 =>
+            {
+                Refusal::MethodHandleCall(0)
+            }
             RelocKind::ExternalWord { .. } => Refusal::ExternalWords,
             RelocKind::SectionWord { .. } => Refusal::InternalWords,
             RelocKind::InternalWord { .. } if r.section == CodeSection::Consts => Refusal::InternalWords,
@@ -68,15 +95,14 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
         };
         reasons.insert(reason.name());
     }
-    let mut code = captured.insts.clone();
-    code.extend_from_slice(&captured.stubs);
-    let internal: Vec<u32> = decoded
-        .relocations
-        .iter()
-        .filter_map(|r| u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok())
-        .collect();
+    let internal = relocated_pcs(decoded);
     // The return-poll stub's `movabs` is rewritten by `translate`; counting it here would
     // refuse every method, so internal words count as relocated like every relocation.
+    let mut internal = internal;
+    internal.extend(decoded.relocations.iter().filter_map(|r| match r.kind {
+        RelocKind::VirtualCall { cached_value: Some(c), .. } => u32::try_from(decoded.content.to_pc_offset(c).0).ok(),
+        _ => None,
+    }));
     if unrelocated_addresses(&code, &internal).iter().any(|&(_, v)| symbols.vm_global(v).is_none()) {
         reasons.insert("raw_vm_address");
     }
@@ -106,9 +132,6 @@ pub fn translate(
     if !captured.consts.is_empty() {
         return Err(Refusal::Constants);
     }
-    if !decoded.handler_table.is_empty() {
-        return Err(Refusal::ExceptionHandlers);
-    }
     if decoded.implicit_checks.iter().any(|c| c.is_deoptimize()) {
         return Err(Refusal::ImplicitChecks);
     }
@@ -116,7 +139,7 @@ pub fn translate(
         return Err(Refusal::Dependencies(format!("{:?}", d.kind)));
     }
     if l.deopt_mh_handler_offset.is_some() {
-        return Err(Refusal::JavaCalls);
+        return Err(Refusal::MethodHandleCall(0));
     }
     let root_ptr = *captured.metadata.first().ok_or(Refusal::UnnamedMethod)?;
     let mut methods = MethodTable::new(symbols);
@@ -130,8 +153,7 @@ pub fn translate(
     let root = metadata_at(captured, root_index).unwrap_or(root_ptr);
     methods.index_of(root)?;
 
-    let mut code = captured.insts.clone();
-    code.extend_from_slice(&captured.stubs);
+    let (mut code, static_stubs) = without_static_stubs(captured, decoded)?;
     let code_offset = l.code_offset;
     let pc_of = |header_offset: u32| header_offset.saturating_sub(code_offset);
     let mut marks = vec![(pc_of(l.verified_entry_point), MarkKind::VerifiedEntry), (pc_of(l.entry_point), MarkKind::UnverifiedEntry)];
@@ -146,19 +168,67 @@ pub fn translate(
     let mut return_polls = Vec::new();
     let mut calls: BTreeMap<u32, (u32, RuntimeTarget)> = BTreeMap::new(); // return pc -> (pc, target)
     let mut internal_words = Vec::new();
+    // return pc -> (call pc, kind, inline-cache movabs pc)
+    let mut java_call_sites: BTreeMap<u32, (u32, JavaCallKind, Option<u32>)> = BTreeMap::new();
+    let mut inline_caches = Vec::new();
+    let mut klasses: Vec<KlassConstant> = Vec::new();
+    let mut klass_patches = Vec::new();
     for r in &decoded.relocations {
         let pc = decoded.content.to_pc_offset(r.offset).0;
         if pc < 0 {
             return Err(Refusal::Constants);
         }
         let pc = pc as u32;
+        if in_static_stub(&static_stubs, pc) {
+            // C2's own static call stubs (and their metadata and jump relocations) are dead
+            // code in the installed nmethod: JVMCI emits a stub of its own for every
+            // INVOKESTATIC/INVOKESPECIAL call.
+            continue;
+        }
         match &r.kind {
             RelocKind::Oop { .. } => return Err(Refusal::Oops),
-            RelocKind::Metadata { .. } => return Err(Refusal::Metadata),
-            RelocKind::VirtualCall { .. }
-            | RelocKind::OptVirtualCall { .. }
-            | RelocKind::StaticCall { .. }
-            | RelocKind::StaticStub { .. } => return Err(Refusal::JavaCalls),
+            RelocKind::Metadata { index, .. } => {
+                let (klass, narrow) = klass_constant(captured, &code, r, *index, pc, symbols)?;
+                if let Some(element) = &klass.element {
+                    if element.bytes_hash.is_none() {
+                        return Err(Refusal::NoFingerprint(element.name.clone()));
+                    }
+                }
+                let at = match klasses.iter().position(|k| *k == klass) {
+                    Some(i) => i,
+                    None => {
+                        klasses.push(klass);
+                        klasses.len() - 1
+                    }
+                };
+                klass_patches.push(KlassPatch { pc, klass: at as u32, narrow });
+            }
+            RelocKind::VirtualCall { method_index, .. }
+            | RelocKind::OptVirtualCall { method_index }
+            | RelocKind::StaticCall { method_index }
+                if method_index.0 != 0 =>
+            {
+                // C2 attaches a method only when it replaced a method-handle linker call
+                // (`_override_symbolic_info`); JVMCI 17 cannot attach one.
+                return Err(Refusal::MethodHandleCall(pc));
+            }
+            RelocKind::VirtualCall { cached_value, .. } => {
+                let ic = cached_value
+                    .and_then(|c| u32::try_from(decoded.content.to_pc_offset(c).0).ok())
+                    .ok_or(Refusal::JavaCallShape(pc))?;
+                check_java_call(&code, pc, Some(ic))?;
+                inline_caches.push(ic);
+                java_call_sites.insert(pc + CALL_LEN, (pc, JavaCallKind::Virtual, Some(ic)));
+            }
+            RelocKind::OptVirtualCall { .. } => {
+                check_java_call(&code, pc, None)?;
+                java_call_sites.insert(pc + CALL_LEN, (pc, JavaCallKind::Special, None));
+            }
+            RelocKind::StaticCall { .. } => {
+                check_java_call(&code, pc, None)?;
+                java_call_sites.insert(pc + CALL_LEN, (pc, JavaCallKind::Static, None));
+            }
+            RelocKind::StaticStub { .. } => return Err(Refusal::JavaCallShape(pc)),
             RelocKind::ExternalWord { .. } => return Err(Refusal::ExternalWords),
             RelocKind::SectionWord { .. } | RelocKind::TrampolineStub { .. } => return Err(Refusal::InternalWords),
             // C2 emits its safepoint poll stubs at the end of insts (`PhaseOutput::fill_buffer`);
@@ -185,7 +255,14 @@ pub fn translate(
     for &pc in &internal_words {
         rewrite_poll_stub_address(&mut code, pc, code_address, &return_polls)?;
     }
-    let relocated: Vec<u32> = decoded.relocations.iter().filter_map(|r| u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok()).collect();
+    // A clean inline cache in the portable code whatever state the donor's was in when it was
+    // copied (it may have been resolved to a Klass* already); the receiver writes its own
+    // `Universe::non_oop_word()` there.
+    for &ic in &inline_caches {
+        code[ic as usize + 2..ic as usize + 10].copy_from_slice(&u64::MAX.to_le_bytes());
+    }
+    let mut relocated = relocated_pcs(decoded);
+    relocated.extend(&inline_caches);
     let mut global_patches = Vec::new();
     for (pc, value) in unrelocated_addresses(&code, &relocated) {
         match symbols.vm_global(value) {
@@ -196,6 +273,7 @@ pub fn translate(
 
     let mut polls = Vec::new();
     let mut call_debug: BTreeMap<u32, PortableDebugInfo> = BTreeMap::new();
+    let mut java_calls = Vec::new();
     for map in &decoded.oop_maps {
         let pc = u32::try_from(map.pc_offset.0).map_err(|_| Refusal::UnexplainedSafepoint(0))?;
         let debug = debug_info_at(captured, decoded, map.pc_offset, &mut methods)?;
@@ -203,17 +281,28 @@ pub fn translate(
             polls.push(PollSite { pc, debug });
         } else if calls.contains_key(&pc) {
             call_debug.insert(pc, debug);
+        } else if let Some(&(call_pc, kind, inline_cache)) = java_call_sites.get(&pc) {
+            let flags = decoded.pc_at(map.pc_offset).map(|p| p.pc.flags).ok_or(Refusal::UnexplainedSafepoint(pc))?;
+            if flags.is_method_handle_invoke() {
+                return Err(Refusal::MethodHandleCall(call_pc));
+            }
+            java_calls.push(JavaCall { pc: call_pc, kind, inline_cache, returns_oop: flags.return_oop(), debug });
         } else {
             return Err(Refusal::UnexplainedSafepoint(pc));
         }
     }
+    // JVMCI requires debug information at every Java call.
+    if let Some((_, &(call_pc, _, _))) = java_call_sites.iter().find(|(_, (pc, _, _))| !java_calls.iter().any(|c| c.pc == *pc)) {
+        return Err(Refusal::JavaCallShape(call_pc));
+    }
+    let exception_handlers = translate_handlers(decoded, |ret| calls.contains_key(&ret) || java_call_sites.contains_key(&ret), code.len())?;
     let mut implicit_checks = Vec::new();
     for check in &decoded.implicit_checks {
         let (Ok(pc), Ok(continuation)) = (u32::try_from(check.exec.0), u32::try_from(check.cont.0)) else {
             return Err(Refusal::ImplicitChecks);
         };
         // One safepoint record per pc: a check at a call's return address would collide.
-        if calls.contains_key(&pc) || poll_pcs.contains(&pc) {
+        if calls.contains_key(&pc) || poll_pcs.contains(&pc) || java_call_sites.contains_key(&pc) {
             return Err(Refusal::ImplicitChecks);
         }
         implicit_checks.push(ImplicitCheckSite { pc, continuation, debug: position_after(captured, decoded, check.exec, &mut methods)? });
@@ -243,7 +332,115 @@ pub fn translate(
         polls,
         implicit_checks,
         global_patches,
+        exception_handlers,
+        java_calls,
+        klasses,
+        klass_patches,
     })
+}
+
+/// The class of a metadata relocation and whether its operand is a narrow klass. The value
+/// comes from the metadata table (index > 0) or from a `movabs r, imm64` (index 0); the
+/// operand forms are those JVMCI's `pd_patch_MetaspaceConstant` patches: a 64-bit immediate
+/// of `movabs`, or a narrow-klass imm32 (`Assembler::locate_operand` finds it).
+fn klass_constant(
+    captured: &CapturedNmethod,
+    code: &[u8],
+    r: &jitfleet_relocator::reloc::Relocation,
+    index: jitfleet_relocator::MetadataIndex,
+    pc: u32,
+    symbols: &dyn Symbols,
+) -> Result<(KlassConstant, bool), Refusal> {
+    use jitfleet_relocator::reloc::OperandFormat;
+    let at = pc as usize;
+    let movabs = |c: &[u8]| c.get(at).is_some_and(|b| b & 0xf8 == 0x48) && c.get(at + 1).is_some_and(|b| (0xb8..=0xbf).contains(b));
+    let (value, narrow) = match r.format {
+        OperandFormat::Immediate if movabs(code) => {
+            let imm = code.get(at + 2..at + 10).ok_or(Refusal::Metadata)?;
+            let inline = u64::from_le_bytes(imm.try_into().map_err(|_| Refusal::Metadata)?);
+            (if index.0 == 0 { inline } else { metadata_at(captured, index.0).ok_or(Refusal::Metadata)? }, false)
+        }
+        OperandFormat::NarrowOop if index.0 != 0 => (metadata_at(captured, index.0).ok_or(Refusal::Metadata)?, true),
+        _ => return Err(Refusal::Metadata),
+    };
+    Ok((symbols.klass(value).ok_or(Refusal::UnnamedKlass(pc))?, narrow))
+}
+
+/// Length of `call rel32`.
+const CALL_LEN: u32 = 5;
+/// C2's static call stub (`CompiledStaticCall::emit_to_interp_stub`): `movabs rbx, Method*`
+/// (10 bytes) then `jmp rel32` (5 bytes).
+const STATIC_STUB_LEN: u32 = 15;
+
+/// Whether a C2 handler subtable routes every exception to one place: its only entry is the
+/// catch-all (bci -1 at depth 0). C2's runtime looks up the handler by the exception's type
+/// in the innermost scope and falls back to (-1, 0) (`compute_compiled_exc_handler`); with
+/// only that entry, every exception goes there — JVMCI's one handler per pc says the same.
+/// Outer scopes' catches are already dispatched by C2's code behind that entry.
+fn is_catch_all_only(t: &jitfleet_relocator::handlers::HandlerSubtable) -> bool {
+    matches!(t.entries[..], [e] if e.bci == -1 && e.scope_depth == 0)
+}
+
+/// The handler table as (return pc, handler pc) pairs, or the refusal naming a call site C2
+/// dispatches by exception type. Every subtable must belong to a translated call.
+fn translate_handlers(decoded: &DecodedNmethod, is_call_return: impl Fn(u32) -> bool, code_len: usize) -> Result<Vec<(u32, u32)>, Refusal> {
+    let mut out = Vec::new();
+    for t in &decoded.handler_table {
+        let ret = u32::try_from(t.catch_pc.0).map_err(|_| Refusal::ExceptionDispatch(0))?;
+        if !is_catch_all_only(t) || !is_call_return(ret) {
+            return Err(Refusal::ExceptionDispatch(ret));
+        }
+        let handler = u32::try_from(t.entries[0].handler_pc.0).ok().filter(|&h| (h as usize) < code_len).ok_or(Refusal::ExceptionDispatch(ret))?;
+        out.push((ret, handler));
+    }
+    Ok(out)
+}
+
+/// Checks a Java call's shape: `call rel32` at `pc`, and for an inline cache the
+/// `movabs rax, imm64` before it.
+fn check_java_call(code: &[u8], pc: u32, inline_cache: Option<u32>) -> Result<(), Refusal> {
+    if code.get(pc as usize) != Some(&0xe8) || code.len() < (pc + CALL_LEN) as usize {
+        return Err(Refusal::JavaCallShape(pc));
+    }
+    if let Some(ic) = inline_cache {
+        let movabs_rax = code.get(ic as usize..ic as usize + 2) == Some(&[0x48, 0xb8]);
+        if !movabs_rax || ic + 10 > pc {
+            return Err(Refusal::JavaCallShape(pc));
+        }
+    }
+    Ok(())
+}
+
+/// Pc offsets of every relocation in the instructions and stubs.
+fn relocated_pcs(decoded: &DecodedNmethod) -> Vec<u32> {
+    decoded.relocations.iter().filter_map(|r| u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok()).collect()
+}
+
+fn in_static_stub(stubs: &[u32], pc: u32) -> bool {
+    stubs.iter().any(|&s| (s..s + STATIC_STUB_LEN).contains(&pc))
+}
+
+/// Instructions and stubs with C2's static call stubs overwritten by `int3`, and the stubs'
+/// pc offsets. The stubs are unreachable once JVMCI has emitted its own, and once resolved
+/// they hold a `Method*` and a code address of the donor, which must not travel.
+fn without_static_stubs(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Result<(Vec<u8>, Vec<u32>), Refusal> {
+    let mut code = captured.insts.clone();
+    code.extend_from_slice(&captured.stubs);
+    let mut stubs = Vec::new();
+    for r in &decoded.relocations {
+        if !matches!(r.kind, RelocKind::StaticStub { .. }) {
+            continue;
+        }
+        let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).map_err(|_| Refusal::JavaCallShape(0))?;
+        let at = pc as usize;
+        let shape = code.get(at..at + 2) == Some(&[0x48, 0xbb]) && code.get(at + 10) == Some(&0xe9);
+        if !shape || at + STATIC_STUB_LEN as usize > code.len() {
+            return Err(Refusal::JavaCallShape(pc));
+        }
+        code[at..at + STATIC_STUB_LEN as usize].fill(0xcc);
+        stubs.push(pc);
+    }
+    Ok((code, stubs))
 }
 
 /// The frames (without values) of the first PcDesc after `pc` that has a scope: where the

@@ -16,7 +16,7 @@ use crate::capture::blobs;
 use crate::jni::Jni;
 use crate::lifecycle::Agent;
 use crate::loaders;
-use jitfleet_relocator::portable::{decode_portable, PortableNmethod, RuntimeTarget, VmGlobal};
+use jitfleet_relocator::portable::{decode_portable, ClassRef, PortableNmethod, RuntimeTarget, VmGlobal};
 use jvmti_sys::*;
 use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -106,7 +106,12 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         }
     };
     tracing::info!("install: {:?} in {}", outcomes, dir.display());
-    let wanted = waiting.values().flatten().flat_map(|nm| nm.methods.iter().skip(1).map(|m| m.class.name.clone())).collect();
+    let wanted = waiting
+        .values()
+        .flatten()
+        .flat_map(|nm| nm.methods.iter().skip(1).map(|m| &m.class).chain(nm.klasses.iter().filter_map(|k| k.element.as_ref())))
+        .map(|c| c.name.clone())
+        .collect();
     let state = InstallState {
         waiting: Mutex::new(waiting),
         wanted,
@@ -230,19 +235,24 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
     });
 }
 
-/// The classes of `nm`'s inlined methods (in `methods[1..]` order), once every one is prepared
-/// and initialised here; `None` while one is not (inlined code may assume it initialised).
+/// The classes of `nm`'s inlined methods (in `methods[1..]` order), then the element classes
+/// of its metadata constants (in `klasses` order, primitive arrays skipped), once every one is
+/// ready here; `None` while one is not. Inlined code may assume its classes initialised, and
+/// a class constant may be an allocation's (C2 allocates inline only initialised classes), so
+/// those must be initialised; an array's element class need only be loaded.
 fn inlined_classes(agent: &Agent, state: &InstallState, nm: &PortableNmethod) -> Option<Vec<jclass>> {
     let known = state.known.lock().unwrap_or_else(|e| e.into_inner());
-    nm.methods
-        .iter()
-        .skip(1)
-        .map(|m| {
-            let class = *known.get(&m.class.name)? as jclass;
-            let status = agent.jvmti.class_status(class).ok()?;
-            (status & JVMTI_CLASS_STATUS_INITIALIZED as jint != 0).then_some(class)
-        })
-        .collect()
+    let initialised = |name: &str| -> Option<jclass> {
+        let class = *known.get(name)? as jclass;
+        let status = agent.jvmti.class_status(class).ok()?;
+        (status & JVMTI_CLASS_STATUS_INITIALIZED as jint != 0).then_some(class)
+    };
+    let methods = nm.methods.iter().skip(1).map(|m| initialised(&m.class.name));
+    let klasses = nm.klasses.iter().filter_map(|k| {
+        let element = k.element.as_ref()?;
+        Some(if k.name.starts_with('[') { known.get(&element.name).map(|&c| c as jclass) } else { initialised(&element.name) })
+    });
+    methods.chain(klasses).collect()
 }
 
 fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inlined: &[jclass], nm: &PortableNmethod) {
@@ -254,19 +264,21 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
         state.count(reason);
     };
     let classes: Vec<jclass> = std::iter::once(class).chain(inlined.iter().copied()).collect();
-    if classes.len() != nm.methods.len() {
+    let element_classes: Vec<&ClassRef> = nm.klasses.iter().filter_map(|k| k.element.as_ref()).collect();
+    if classes.len() != nm.methods.len() + element_classes.len() {
         return refuse("class_mismatch", "the classes of its inlined methods are not all here".into());
     }
+    let refs = nm.methods.iter().map(|m| &m.class).chain(element_classes.iter().copied());
     // Same class bytes and an equivalent loader for every class, or nothing.
-    for (c, m) in classes.iter().zip(&nm.methods) {
+    for (c, m) in classes.iter().zip(refs) {
         let loader = agent.jvmti.class_loader(*c).map(|l| loaders::identify(agent.jvmti, jni, l));
-        let Ok(loader) = loader else { return refuse("class_mismatch", format!("the loader of {} is unknown", m.class.name)) };
-        if loader.to_string() != m.class.loader {
-            return refuse("class_mismatch", format!("{}: loader {loader} here, {} in the donor", m.class.name, m.class.loader));
+        let Ok(loader) = loader else { return refuse("class_mismatch", format!("the loader of {} is unknown", m.name)) };
+        if loader.to_string() != m.loader {
+            return refuse("class_mismatch", format!("{}: loader {loader} here, {} in the donor", m.name, m.loader));
         }
-        let here = agent.classes.hash_of(&m.class.name, &loader);
-        if here.is_none() || here != m.class.bytes_hash {
-            return refuse("class_mismatch", format!("{}: the class bytes differ from the donor's (or were not seen)", m.class.name));
+        let here = agent.classes.hash_of(&m.name, &loader);
+        if here.is_none() || here != m.bytes_hash {
+            return refuse("class_mismatch", format!("{}: the class bytes differ from the donor's (or were not seen)", m.name));
         }
     }
     let plan = match plan::build_plan(nm, &resolve_target) {
@@ -285,11 +297,18 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
         Ok(c) => c,
         Err(e) => return refuse("unresolved", e),
     };
-    let methods: Vec<jvmci::HelperMethod> = classes
+    let mut methods: Vec<jvmci::HelperMethod> = classes
         .iter()
         .zip(&nm.methods)
         .map(|(c, m)| jvmci::HelperMethod { class: *c, name: m.name.clone(), descriptor: m.descriptor.clone() })
         .collect();
+    // Class constants follow the methods: an empty name, the Klass name as descriptor, the
+    // element class (null for primitive arrays, which the helper finds by name).
+    let mut element_jclasses = classes[nm.methods.len()..].iter();
+    for k in &nm.klasses {
+        let class = if k.element.is_some() { element_jclasses.next().copied().unwrap_or(std::ptr::null_mut()) } else { std::ptr::null_mut() };
+        methods.push(jvmci::HelperMethod { class, name: String::new(), descriptor: k.name.clone() });
+    }
     match jvmci::install(jni, &state.helper, &methods, &code, &plan.ints, &plan.longs) {
         Ok(nmethod) => {
             let current = current_code(agent, method);

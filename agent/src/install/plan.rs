@@ -9,6 +9,9 @@
 //! n_calls   (pc long_index has_debug debug?)*
 //! n_polls   (pc debug)*
 //! n_checks  (pc continuation debug)*             implicit null/div0 checks
+//! n_handlers (return_pc handler_pc)*             one exception handler per call return pc
+//! n_java    (pc kind ic_pc returns_oop debug)*   kind 0 static, 1 special, 2 virtual; ic_pc -1 if none
+//! n_klass   (pc klass narrow)*                   klass = index of the Klass constant (see Installer)
 //! debug  = n_frames (method bci reexecute rethrow n_locals n_stack (kind value)*)*  outermost first
 //!          n_refs (place_tag where narrow)*
 //! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow     (illegal, int, long, null, at)
@@ -19,7 +22,7 @@
 use jitfleet_relocator::portable::*;
 
 /// Must equal `Installer.PLAN_VERSION`.
-pub const PLAN_VERSION: i32 = 1;
+pub const PLAN_VERSION: i32 = 2;
 
 /// A plan ready for JNI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +76,32 @@ pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Opti
         w.u32(check.pc)?;
         w.u32(check.continuation)?;
         w.debug(&check.debug)?;
+    }
+    w.len(nm.exception_handlers.len())?;
+    for &(ret, handler) in &nm.exception_handlers {
+        w.u32(ret)?;
+        w.u32(handler)?;
+    }
+    w.len(nm.java_calls.len())?;
+    for call in &nm.java_calls {
+        w.u32(call.pc)?;
+        w.int(match call.kind {
+            JavaCallKind::Static => 0,
+            JavaCallKind::Special => 1,
+            JavaCallKind::Virtual => 2,
+        });
+        match call.inline_cache {
+            Some(ic) => w.u32(ic)?,
+            None => w.int(-1),
+        }
+        w.int(i32::from(call.returns_oop));
+        w.debug(&call.debug)?;
+    }
+    w.len(nm.klass_patches.len())?;
+    for p in &nm.klass_patches {
+        w.u32(p.pc)?;
+        w.u32(p.klass)?;
+        w.int(i32::from(p.narrow));
     }
     Ok(Plan { ints: w.ints, longs: w.longs })
 }
@@ -248,6 +277,16 @@ mod tests {
                 },
             }],
             global_patches: vec![],
+            exception_handlers: vec![(35, 70)],
+            java_calls: vec![JavaCall {
+                pc: 50,
+                kind: JavaCallKind::Virtual,
+                inline_cache: Some(40),
+                returns_oop: true,
+                debug: PortableDebugInfo { frames: vec![], references: vec![] },
+            }],
+            klasses: vec![KlassConstant { name: "[I".into(), element: None }],
+            klass_patches: vec![KlassPatch { pc: 60, klass: 0, narrow: true }],
         }
     }
 
@@ -256,7 +295,7 @@ mod tests {
         let plan = build_plan(&nmethod(), &|_| Some(0x7f00_0000_1000)).unwrap();
         #[rustfmt::skip]
         let expected = vec![
-            1, 48, 16, -1,
+            2, 48, 16, -1,
             2, 0, 0, 9, 6,
             1, 30, 0, 0,
             1, 9,
@@ -267,6 +306,9 @@ mod tests {
             4, 3,
             1, 1, 8, 1,
             1, 40, 60, 1, 0, 3, 0, 0, 0, 0, 0,
+            1, 35, 70,
+            1, 50, 2, 40, 1, 0, 0,
+            1, 60, 0, 1,
         ];
         assert_eq!(plan.ints, expected);
         assert_eq!(plan.longs, vec![0x7f00_0000_1000]);

@@ -49,7 +49,7 @@ public final class Installer {
     private Installer() {
     }
 
-    static final int PLAN_VERSION = 1;
+    static final int PLAN_VERSION = 2;
 
     /**
      * Compile ids given to installed code. JVMCI would assign one during installation, but the
@@ -115,15 +115,21 @@ public final class Installer {
         }
     }
 
-    private static long doInstall(Class<?>[] classes, String[] names, String[] descriptors, byte[] code, int[] plan, long[] longs) {
+    private static long doInstall(Class<?>[] classes, String[] names, String[] descriptors, byte[] code, int[] plan, long[] longs) throws ClassNotFoundException {
         HotSpotJVMCIRuntime runtime = HotSpotJVMCIRuntime.runtime();
         JVMCIBackend backend = runtime.getHostJVMCIBackend();
         HotSpotCodeCacheProvider codeCache = (HotSpotCodeCacheProvider) backend.getCodeCache();
         MetaAccessProvider meta = backend.getMetaAccess();
-        HotSpotResolvedJavaMethod[] methods = new HotSpotResolvedJavaMethod[classes.length];
-        for (int i = 0; i < classes.length; i++) {
+        // Methods first; class constants (empty names) follow (KlassConstants).
+        int nMethods = 0;
+        while (nMethods < names.length && !names[nMethods].isEmpty()) {
+            nMethods++;
+        }
+        HotSpotResolvedJavaMethod[] methods = new HotSpotResolvedJavaMethod[nMethods];
+        for (int i = 0; i < nMethods; i++) {
             methods[i] = find(meta.lookupJavaType(classes[i]), names[i], descriptors[i]);
         }
+        ResolvedJavaType[] klasses = KlassConstants.types(meta, classes, descriptors, nMethods);
         PlatformKind word = codeCache.getTarget().arch.getWordKind();
         Reader r = new Reader(plan, longs, methods, codeCache.getTarget().arch.getRegisters(), word);
         if (r.next() != PLAN_VERSION) {
@@ -156,6 +162,8 @@ public final class Installer {
             int continuation = r.next();
             sites.add(new ImplicitExceptionDispatch(pc, continuation, r.debugInfo()));
         }
+        CallSites.read(r, runtime, code, sites);
+        KlassConstants.read(r, klasses, sites);
         // The installer needs relocations and debug info in pc order.
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
         StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);
@@ -170,7 +178,7 @@ public final class Installer {
         return installed.getAddress();
     }
 
-    private static int markId(HotSpotJVMCIRuntime runtime, String name) {
+    static int markId(HotSpotJVMCIRuntime runtime, String name) {
         Long id = runtime.getConfigStore().getConstants().get("CodeInstaller::" + name);
         if (id == null) {
             throw new IllegalArgumentException("no JVMCI mark " + name);

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Measures what each translation step unlocks on a real workload: javac (tests/java/ShareJavac)
+# compiling the JVMCI sources ROUNDS times in capture mode with the release agent, then counts,
+# from index.jsonl, captured methods and refused methods whose structural reasons (all_reasons)
+# all lie in a cumulative set of translated kinds.
+# Usage: tests/scripts/javac-unlock.sh OUT_DIR [ROUNDS]   (run from the workspace root after
+#        `cargo build --release -p jitfleet-agent`)
+set -eu
+out=$1; rounds=${2:-4}
+src=${JITFLEET_JDK_SRC:-/root/.cache/jitfleet/openjdk-17/src/jdk.internal.vm.ci}
+rm -rf "$out"; mkdir -p "$out/classes" "$out/cache" "$out/javac-out"
+find "$src" -name '*.java' | sort > "$out/files.txt"
+javac -d "$out/classes" tests/java/ShareJavac.java
+nice java -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI \
+  -agentpath:"$PWD/target/release/libjitfleet.so=mode=capture,cache_dir=$out/cache,log=info" \
+  -cp "$out/classes" ShareJavac "$out/files.txt" "$rounds" "$out/javac-out" > "$out/stdout" 2> "$out/stderr"
+python3 - "$out/cache/index.jsonl" <<'PY'
+import json, sys, collections
+lines = [json.loads(l) for l in open(sys.argv[1])]
+captured = sum(1 for l in lines if 'file' in l)
+refused = [l for l in lines if 'refused' in l]
+print(f"nmethods {len(lines)} captured {captured} refused {len(refused)}")
+c = collections.Counter(r for l in refused for r in l.get('all_reasons', []))
+print("structural reasons:", dict(c.most_common()))
+print("first refusal:", dict(collections.Counter(l['refused'] for l in refused).most_common()))
+# Older agents name handler tables and Java calls as such; newer ones only what stays refused.
+steps = [None, "exception_handlers", "java_calls", "metadata", "oops", "constants", "osr"]
+done = set()
+for s in steps:
+    if s:
+        done.add(s)
+    n = sum(1 for l in refused if l.get('all_reasons') and set(l['all_reasons']) <= done)
+    nd = sum(1 for l in refused if l.get('all_reasons') and set(l['all_reasons']) <= done | {"dependencies"})
+    print(f"refused with structural reasons only in {{{','.join(sorted(done))}}}: {n} (with dependencies too: {nd})")
+PY
