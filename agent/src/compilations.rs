@@ -147,21 +147,45 @@ fn index_of(methods: &mut Vec<usize>, id: usize) -> u32 {
     }
 }
 
-/// The tier (1-3 C1, 4 C2) of the nmethod whose code starts at `code_addr`, read from the
-/// method's current code (`Method::_code`); `None` when that is no longer this nmethod or a
-/// field is missing from vmStructs.
+/// The tier (1-3 C1, 4 C2) of the nmethod whose code starts at `code_addr` ([`nmethod_of`]);
+/// `None` when the nmethod is no longer found or a field is missing from vmStructs.
 pub fn tier_of(shim: &crate::shim::Shim, method: jmethodID, code_addr: u64) -> Option<u8> {
+    let nm = nmethod_of(shim, method, code_addr)?;
+    let reg = shim.registry();
+    let level = shim.memory().read_u32(nm + reg.field_offset("nmethod::_comp_level")?, "nmethod::_comp_level").ok()?;
+    u8::try_from(level).ok().filter(|l| (1..=4).contains(l))
+}
+
+/// Bound on the walk of a class's OSR nmethod list (a handful per class in practice).
+const MAX_OSR_NMETHODS: usize = 10_000;
+
+/// The `nmethod*` of `method` whose code starts at `code_addr`: the method's current code
+/// (`Method::_code`), or else one of its OSR compilations, which are not the method's code but
+/// sit on its class's list (`InstanceKlass::_osr_nmethods_head`, linked by
+/// `nmethod::_osr_link`). Only read through the shim's checked reader.
+pub fn nmethod_of(shim: &crate::shim::Shim, method: jmethodID, code_addr: u64) -> Option<u64> {
     let reg = shim.registry();
     let mem = shim.memory();
+    let code_begin = reg.field_offset("CodeBlob::_code_begin")?;
+    let starts_here = |nm: u64| nm != 0 && mem.read_u64(nm + code_begin, "CodeBlob::_code_begin").ok() == Some(code_addr);
     let method_ptr = crate::shim::method::method_from_jmethod_id(mem, method as usize as u64).ok()?;
     let nm = mem.read_u64(method_ptr + reg.field_offset("Method::_code")?, "Method::_code").ok()?;
-    if nm == 0 {
-        return None;
+    if starts_here(nm) {
+        return Some(nm);
     }
-    let code_begin = mem.read_u64(nm + reg.field_offset("CodeBlob::_code_begin")?, "CodeBlob::_code_begin").ok()?;
-    if code_begin != code_addr {
-        return None;
+    let field = |owner: u64, name: &'static str| mem.read_u64(owner + reg.field_offset(name)?, name).ok();
+    let const_method = field(method_ptr, "Method::_constMethod")?;
+    let constants = field(const_method, "ConstMethod::_constants")?;
+    let holder = field(constants, "ConstantPool::_pool_holder")?;
+    let mut osr = field(holder, "InstanceKlass::_osr_nmethods_head")?;
+    for _ in 0..MAX_OSR_NMETHODS {
+        if osr == 0 {
+            return None;
+        }
+        if starts_here(osr) {
+            return Some(osr);
+        }
+        osr = field(osr, "nmethod::_osr_link")?;
     }
-    let level = mem.read_u32(nm + reg.field_offset("nmethod::_comp_level")?, "nmethod::_comp_level").ok()?;
-    u8::try_from(level).ok().filter(|l| (1..=4).contains(l))
+    None
 }

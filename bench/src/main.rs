@@ -16,6 +16,7 @@ mod report;
 mod runner;
 mod soak;
 mod summary;
+mod survey;
 mod workloads;
 mod wrk;
 
@@ -33,6 +34,8 @@ use crate::workloads::{Profile, Workload};
 /// Workloads of the observe-cost report: start-up plus real workloads from Debian packages.
 const OBSERVE_COST_WORKLOADS: &[&str] = &["startup", "h2", "lucene", "xalan"];
 const OBSERVE_MODE: &str = "jdk17-jitfleet-observe";
+/// The mode `capture-cost` compares with vanilla (same workloads and rounds as observe-cost).
+const CAPTURE_MODE: &str = "jdk17-jitfleet-capture";
 
 #[derive(Parser)]
 #[command(name = "jitfleet-bench", about = "Warm-up benchmarks on real Java workloads", version)]
@@ -50,6 +53,8 @@ enum Command {
     Run(RunArgs),
     /// Vanilla JDK 17 against the agent in observe mode: observe-cost.md.
     ObserveCost(RunArgs),
+    /// Vanilla JDK 17 against the agent in capture mode: capture-cost.md.
+    CaptureCost(RunArgs),
     /// Re-render the table and plots from a raw.json.
     Report {
         raw: PathBuf,
@@ -60,6 +65,9 @@ enum Command {
     /// Correctness soak: installed code on real workloads under a deoptimisation storm,
     /// compared with vanilla JDK 17 (soak.md).
     Soak(SoakArgs),
+    /// Capture coverage and safety on real workloads: N capture runs per workload against a
+    /// vanilla checksum; writes capture-survey.md and capture-survey.json.
+    CaptureSurvey(SurveyArgs),
     /// Print the workload and mode tables.
     List,
 }
@@ -79,6 +87,29 @@ struct SoakArgs {
     #[arg(long, default_value_t = 1000)]
     storm_micros: u32,
     /// Output directory (default: bench/results/<UTC date>/soak/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
+    #[arg(long)]
+    agent: Option<PathBuf>,
+    /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
+    #[arg(long)]
+    no_agent_build: bool,
+}
+
+#[derive(Args)]
+struct SurveyArgs {
+    /// Capture runs per workload.
+    #[arg(long, default_value_t = 20)]
+    runs: u32,
+    /// Timed iterations per run (quick mode's 10: every survey workload reaches C2 steady
+    /// state by its 8th iteration, see results.md).
+    #[arg(long, default_value_t = 10)]
+    iterations: u32,
+    /// Comma-separated workloads (default: h2,xalan,lucene,javac).
+    #[arg(long, value_delimiter = ',')]
+    workloads: Vec<String>,
+    /// Output directory (default: bench/results/<UTC date>/capture-survey/).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
@@ -147,11 +178,20 @@ fn dispatch(layout: &Layout, command: Command) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&raw).map_err(BenchError::io(&raw))?;
             let results: Results = serde_json::from_str(&text).map_err(|e| BenchError::Results { path: raw.clone(), detail: e.to_string() })?;
             let out = out.unwrap_or_else(|| raw.parent().map(Path::to_path_buf).unwrap_or_default());
-            let is_observe = raw.file_name().is_some_and(|n| n.to_string_lossy().starts_with("observe-cost"));
-            write_outputs(&results, &out, is_observe)
+            let name = raw.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let cost = if name.starts_with("observe-cost") {
+                Some(OBSERVE_MODE)
+            } else if name.starts_with("capture-cost") {
+                Some(CAPTURE_MODE)
+            } else {
+                None
+            };
+            write_outputs(&results, &out, cost)
         }
-        Command::Run(args) => campaign_command(layout, args, false),
-        Command::ObserveCost(args) => campaign_command(layout, args, true),
+        Command::Run(args) => campaign_command(layout, args, None),
+        Command::ObserveCost(args) => campaign_command(layout, args, Some(OBSERVE_MODE)),
+        Command::CaptureCost(args) => campaign_command(layout, args, Some(CAPTURE_MODE)),
+        Command::CaptureSurvey(args) => survey_command(layout, args),
         Command::Soak(args) => soak_command(layout, args),
     }
 }
@@ -186,7 +226,39 @@ fn soak_command(layout: &Layout, args: SoakArgs) -> Result<ExitCode> {
     Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Result<ExitCode> {
+fn survey_command(layout: &Layout, args: SurveyArgs) -> Result<ExitCode> {
+    let names: Vec<String> = if args.workloads.is_empty() { survey::SURVEY_WORKLOADS.iter().map(|s| s.to_string()).collect() } else { args.workloads.clone() };
+    let selected = names
+        .iter()
+        .map(|n| workloads::find(n).ok_or_else(|| BenchError::Usage(format!("unknown workload {n:?} (see `jitfleet-bench list`)"))))
+        .collect::<Result<Vec<&'static Workload>>>()?;
+    java_build::ensure_drivers(layout)?;
+    let agent = agent::prepare(layout, args.agent.clone(), !args.no_agent_build).map_err(|e| BenchError::Usage(format!("no agent: {e}")))?;
+    let date = date::today_utc();
+    let out = args.out.clone().unwrap_or_else(|| layout.bench_dir.join("results").join(&date).join("capture-survey"));
+    let plan = survey::SurveyPlan { workloads: selected, runs: args.runs, iterations: args.iterations, agent };
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let results = survey::execute(layout, &plan, date, command)?;
+    std::fs::create_dir_all(&out).map_err(BenchError::io(&out))?;
+    let raw = out.join("capture-survey.json");
+    let json = serde_json::to_string_pretty(&results).map_err(|e| BenchError::Results { path: raw.clone(), detail: e.to_string() })?;
+    std::fs::write(&raw, json).map_err(BenchError::io(&raw))?;
+    let page = out.join("capture-survey.md");
+    let markdown = survey::markdown(&results);
+    std::fs::write(&page, &markdown).map_err(BenchError::io(&page))?;
+    println!("{markdown}");
+    eprintln!("wrote {} and {}", page.display(), raw.display());
+    let problems = survey::problems(&results);
+    if !problems.is_empty() {
+        eprintln!("CAPTURE SURVEY BELOW THE BAR: {}", problems.join("; "));
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A campaign; `cost` names the agent mode of a cost report (observe-cost, capture-cost).
+fn campaign_command(layout: &Layout, args: RunArgs, cost: Option<&'static str>) -> Result<ExitCode> {
+    let observe_cost = cost.is_some();
     let default_workloads: Vec<String> = if observe_cost {
         OBSERVE_COST_WORKLOADS.iter().map(|s| s.to_string()).collect()
     } else {
@@ -198,7 +270,7 @@ fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Resul
         .map(|n| workloads::find(n).ok_or_else(|| BenchError::Usage(format!("unknown workload {n:?} (see `jitfleet-bench list`)"))))
         .collect::<Result<Vec<&'static Workload>>>()?;
     let mode_names: Vec<String> = match (&args.modes[..], observe_cost) {
-        ([], true) => vec![modes::BASELINE.to_string(), OBSERVE_MODE.to_string()],
+        ([], true) => vec![modes::BASELINE.to_string(), cost.unwrap_or(OBSERVE_MODE).to_string()],
         ([], false) => modes::MODES.iter().map(|m| m.name.to_string()).collect(),
         (given, _) => given.to_vec(),
     };
@@ -228,22 +300,25 @@ fn campaign_command(layout: &Layout, args: RunArgs, observe_cost: bool) -> Resul
     let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, startup_repeats, iterations, agent };
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let results = campaign::execute(layout, &plan, date, command);
-    write_outputs(&results, &out, observe_cost)
+    write_outputs(&results, &out, cost)
 }
 
-fn write_outputs(results: &Results, out: &Path, observe_cost: bool) -> Result<ExitCode> {
+fn write_outputs(results: &Results, out: &Path, cost: Option<&str>) -> Result<ExitCode> {
     std::fs::create_dir_all(out).map_err(BenchError::io(out))?;
-    let (stem, markdown, plots) = if observe_cost {
-        ("observe-cost", report::observe_cost_markdown(results, OBSERVE_MODE), out.join("plots-observe-cost"))
-    } else {
-        ("results", report::results_markdown(results), out.join("plots"))
+    let observe_cost = cost.is_some();
+    let (stem, markdown, plots) = match cost {
+        Some(mode) => {
+            let stem = if mode == CAPTURE_MODE { "capture-cost" } else { "observe-cost" };
+            (stem, report::observe_cost_markdown(results, mode), out.join(format!("plots-{stem}")))
+        }
+        None => ("results", report::results_markdown(results), out.join("plots")),
     };
     let raw = out.join(format!("{stem}.json"));
     let json = serde_json::to_string_pretty(results).map_err(|e| BenchError::Results { path: raw.clone(), detail: e.to_string() })?;
     std::fs::write(&raw, json).map_err(BenchError::io(&raw))?;
     let plot_files = plot::draw_all(results, &plots)?;
     // The markdown links plots/<workload>.png; the observe-cost page uses its own folder.
-    let markdown = if observe_cost { markdown.replace("](plots/", "](plots-observe-cost/") } else { markdown };
+    let markdown = if observe_cost { markdown.replace("](plots/", &format!("](plots-{stem}/")) } else { markdown };
     let page = out.join(format!("{stem}.md"));
     std::fs::write(&page, &markdown).map_err(BenchError::io(&page))?;
     let builds = out.join("jdk-builds.txt");

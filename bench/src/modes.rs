@@ -47,6 +47,11 @@ pub enum Addition {
     /// code of the workload into a cache directory; the measured run has
     /// `JITFLEET_MODE=install` and installs it through JVMCI (both with JVMCI enabled).
     JitfleetOffline,
+    /// The jitfleet agent capturing every C2 method (`JITFLEET_MODE=capture`) into a cache
+    /// directory per workload (reused across rounds: identical portable nmethods are not
+    /// rewritten, the index grows by a line per compilation). No JVMCI flags, so that the
+    /// difference to vanilla is the capture work alone.
+    JitfleetCapture,
     /// A mode of the plan whose jitfleet part does not exist yet; always skipped.
     NotAvailableYet(&'static str),
 }
@@ -66,6 +71,12 @@ pub const MODES: &[Mode] = &[
     Mode { name: "jdk25", jdk: Jdk::Jdk25, addition: Addition::Nothing, summary: "Temurin 25, default flags" },
     Mode { name: "jdk25-aot", jdk: Jdk::Jdk25, addition: Addition::AotCache, summary: "JDK 25 + AOT cache (classes + profiles) from a training run" },
     Mode { name: "jdk17-jitfleet-observe", jdk: Jdk::Jdk17, addition: Addition::JitfleetObserve, summary: "JDK 17 + libjitfleet.so, JITFLEET_MODE=observe" },
+    Mode {
+        name: "jdk17-jitfleet-capture",
+        jdk: Jdk::Jdk17,
+        addition: Addition::JitfleetCapture,
+        summary: "JDK 17 + libjitfleet.so, JITFLEET_MODE=capture (every C2 method copied, decoded, checked, written)",
+    },
     Mode {
         name: "jdk17-jitfleet-offline",
         jdk: Jdk::Jdk17,
@@ -108,7 +119,7 @@ impl Mode {
 
     /// Whether the mode loads the jitfleet agent.
     pub fn uses_agent(&self) -> bool {
-        matches!(self.addition, Addition::JitfleetObserve | Addition::JitfleetOffline)
+        matches!(self.addition, Addition::JitfleetObserve | Addition::JitfleetOffline | Addition::JitfleetCapture)
     }
 
     /// The archive or cache a trained mode uses for `workload`, under `archives_dir`.
@@ -117,7 +128,7 @@ impl Mode {
             Addition::AppCds => format!("{workload}.jsa"),
             Addition::AotCache => format!("{workload}.aot"),
             // A directory of portable nmethods.
-            Addition::JitfleetOffline => workload.to_string(),
+            Addition::JitfleetOffline | Addition::JitfleetCapture => workload.to_string(),
             _ => return None,
         };
         Some(archives_dir.join(self.name).join(file))
@@ -141,6 +152,14 @@ impl Mode {
                     jvm_args.push(format!("-agentpath:{}", agent.display()));
                 }
                 env.push(("JITFLEET_MODE".to_string(), "observe".to_string()));
+            }
+            (Addition::JitfleetCapture, _, Some(cache)) => {
+                if let Some(agent) = agent {
+                    jvm_args.push(format!("-agentpath:{}", agent.display()));
+                }
+                env.push(("JITFLEET_MODE".to_string(), "capture".to_string()));
+                env.push(("JITFLEET_CACHE_DIR".to_string(), cache));
+                env.push(("JITFLEET_LOG".to_string(), "info".to_string()));
             }
             (Addition::JitfleetOffline, phase, Some(cache)) => {
                 jvm_args.extend(["-XX:+UnlockExperimentalVMOptions".to_string(), "-XX:+EnableJVMCI".to_string()]);
@@ -196,6 +215,16 @@ mod tests {
         assert!(run.env.contains(&("JITFLEET_MODE".to_string(), "install".to_string())) && run.env.contains(&cache));
         assert!(run.jvm_args.contains(&"-XX:+EnableJVMCI".to_string()));
         assert!(mode.needs_training() && mode.uses_agent());
+    }
+
+    #[test]
+    fn capture_mode_captures_into_a_directory_per_workload() {
+        let mode = find("jdk17-jitfleet-capture").unwrap();
+        let launch = mode.launch(Phase::Measured, Path::new("/w"), "h2", Some(Path::new("/a/libjitfleet.so")));
+        assert!(launch.jvm_args.contains(&"-agentpath:/a/libjitfleet.so".to_string()));
+        assert!(launch.env.contains(&("JITFLEET_MODE".to_string(), "capture".to_string())));
+        assert!(launch.env.contains(&("JITFLEET_CACHE_DIR".to_string(), "/w/jdk17-jitfleet-capture/h2".to_string())));
+        assert!(!mode.needs_training() && mode.uses_agent());
     }
 
     #[test]

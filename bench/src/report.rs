@@ -155,10 +155,12 @@ fn checks_and_plots(out: &mut String, results: &Results) {
 /// The observe-cost report of the foundation issue: vanilla JDK 17 against the agent in
 /// observe mode. Goals: ≤ 2% steady-state throughput cost, ≤ 30 ms start-up cost.
 pub fn observe_cost_markdown(results: &Results, observe_mode: &str) -> String {
+    // "observe" or "capture": the agent mode whose cost this page shows.
+    let label = observe_mode.rsplit('-').next().unwrap_or("agent");
     let rows = summary::rows(results);
     let mut out = String::new();
     let m = &results.meta;
-    let _ = writeln!(out, "# jitfleet observe-mode cost, {}\n", m.date);
+    let _ = writeln!(out, "# jitfleet {label}-mode cost, {}\n", m.date);
     let _ = writeln!(out, "- command: `{}`", m.command);
     let _ = writeln!(out, "- machine: {}", m.machine);
     let _ = writeln!(out, "- {} interleaved rounds of `{BASELINE}` and `{observe_mode}`; medians over rounds", m.rounds);
@@ -170,14 +172,14 @@ pub fn observe_cost_markdown(results: &Results, observe_mode: &str) -> String {
     }
     let observed: Vec<&Row> = rows.iter().filter(|r| r.mode == observe_mode).collect();
     if observed.is_empty() {
-        let _ = writeln!(out, "\n**No observe-mode results.**");
+        let _ = writeln!(out, "\n**No {label}-mode results.**");
         checks_and_plots(&mut out, results);
         return out;
     }
     let _ = writeln!(out, "\n## Steady-state throughput\n");
-    let _ = writeln!(out, "Cost = median over rounds of (observe steady ÷ vanilla steady) − 1, each ratio taken within one round (adjacent runs); the medians of each mode alone are shown for reference.\n");
+    let _ = writeln!(out, "Cost = median over rounds of ({label} steady ÷ vanilla steady) − 1, each ratio taken within one round (adjacent runs); the medians of each mode alone are shown for reference.\n");
     let _ = writeln!(out, "Two estimators that resist a shared machine better are shown beside it: *best-iteration cost* compares the fastest iteration of the second half of each run (other processes only add time), *CPU cost* compares the process CPU time of whole runs (same work, so extra CPU is the agent's).\n");
-    let _ = writeln!(out, "| workload | N | vanilla steady ms/iter | observe steady ms/iter | per-round cost (each round) | cost (median) | throughput ratio | goal ≤ 2% | best-iteration cost | CPU cost | vanilla sum of N ms | observe sum of N ms |");
+    let _ = writeln!(out, "| workload | N | vanilla steady ms/iter | {label} steady ms/iter | per-round cost (each round) | cost (median) | throughput ratio | goal ≤ 2% | best-iteration cost | CPU cost | vanilla sum of N ms | {label} sum of N ms |");
     let _ = writeln!(out, "|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---:|");
     for row in observed.iter().filter(|r| kind_of(&r.workload) != Kind::Startup) {
         let Some(base) = baseline_of(&rows, &row.workload) else { continue };
@@ -206,7 +208,7 @@ pub fn observe_cost_markdown(results: &Results, observe_mode: &str) -> String {
         );
     }
     let _ = writeln!(out, "\n## Start-up cost (time from spawning `java` to `main`; whole run for the empty program)\n");
-    let _ = writeln!(out, "| workload | vanilla ms | observe ms | cost ms | goal ≤ 30 ms |");
+    let _ = writeln!(out, "| workload | vanilla ms | {label} ms | cost ms | goal ≤ 30 ms |");
     let _ = writeln!(out, "|---|---:|---:|---:|---|");
     for row in &observed {
         let Some(base) = baseline_of(&rows, &row.workload) else { continue };

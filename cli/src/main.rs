@@ -1,5 +1,6 @@
 //! `jitfleet`: the user's command for everything but running the JVM.
 
+mod cache;
 mod demo;
 mod doctor;
 mod profile_show;
@@ -38,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
+    /// Capture directories (JITFLEET_CACHE_DIR): what was captured and why the rest was not.
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
+    },
     /// Certificates for the QUIC transport.
     Certs {
         #[command(subcommand)]
@@ -54,6 +60,22 @@ enum Command {
         #[arg(long, default_value_t = 400)]
         classes: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum CacheCommand {
+    /// Compilations decoded, captured, shareable and refused, with refusal reasons, each
+    /// also weighted by heat (invocations + back-edges when C2 compiled the method).
+    Stats {
+        dir: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Everything known about a method: every compilation, its size, heat, inline tree,
+    /// outcome and reasons, self-checks, file and compat id. METHOD is the full name
+    /// (`pkg/Class.name(desc)`) or any part of it.
+    Show { dir: PathBuf, method: String },
 }
 
 #[derive(Subcommand)]
@@ -89,6 +111,13 @@ fn main() -> ExitCode {
         Command::Profile { command: ProfileCommand::Show { file, json, limit } } => {
             show_profile(&file, json, limit)
         }
+        Command::Cache { command: CacheCommand::Stats { dir, json } } => cache_stats(&dir, json),
+        Command::Cache { command: CacheCommand::Show { dir, method } } => {
+            cache::read_index(&dir).and_then(|index| cache::render_show(&dir, &index, &method)).map(|text| {
+                print!("{text}");
+                ExitCode::SUCCESS
+            })
+        }
         Command::Certs { command: CertsCommand::Init { dir, overwrite } } => certs_init(&dir, overwrite),
         Command::Demo { java, agent, classes } => demo::run(&java, agent, classes),
     };
@@ -108,6 +137,18 @@ fn show_profile(file: &std::path::Path, json: bool, limit: usize) -> Result<Exit
         println!("{text}");
     } else {
         print!("{}", profile_show::render_text(&profile, limit));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cache_stats(dir: &std::path::Path, json: bool) -> Result<ExitCode, String> {
+    let index = cache::read_index(dir)?;
+    let stats = cache::stats(dir, &index);
+    if json {
+        let text = serde_json::to_string_pretty(&cache::stats_json(&stats)).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{}", cache::render_stats(dir, &stats));
     }
     Ok(ExitCode::SUCCESS)
 }

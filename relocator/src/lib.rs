@@ -43,6 +43,7 @@ pub mod oopmap;
 pub mod pcdesc;
 pub mod portable;
 pub mod reloc;
+pub mod relocheck;
 pub mod scope;
 pub mod section;
 pub mod stream;

@@ -122,14 +122,9 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     let Some(shim) = agent.shim.as_ref() else { return };
     let Some(layout) = shim.layout().capture.as_ref() else { return };
     let mem = shim.memory();
-    let reg = shim.registry();
-    // The nmethod is the method's current code; an OSR nmethod is not (and is not shared yet).
-    let Some(method_code) = reg.field_offset("Method::_code") else { return };
-    let Ok(method_ptr) = crate::shim::method::method_from_jmethod_id(mem, method as usize as u64) else { return };
-    let Ok(nm) = mem.read_u64(method_ptr + method_code, "Method::_code") else { return };
-    if nm == 0 || mem.read_u64(nm + layout.blob_code_begin, "CodeBlob::_code_begin").ok() != Some(code_addr) {
-        return;
-    }
+    // The method's current code, or one of its OSR compilations (copied, decoded and
+    // indexed like the others; translation refuses them as `osr` for now).
+    let Some(nm) = crate::compilations::nmethod_of(shim, method, code_addr) else { return };
     if mem.read_u32(nm + layout.nm_comp_level, "nmethod::_comp_level").ok() != Some(4) {
         return;
     }
@@ -141,12 +136,16 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         .flatten()
         .map(|m| m.to_string())
         .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
-    let mut facts = CaptureFacts::default();
+    let mut facts = store::Facts::default();
+    // How hot the method was when C2 compiled it. The class stays loaded during the callback
+    // (the shim's obligation); a failed read leaves the heat unknown.
+    if let Ok(h) = shim.hotness(method) {
+        facts.heat = Some(heat_of(&h));
+    }
     let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut facts);
-    let CaptureFacts { compile_id, inlined, all_reasons } = facts;
     let key = match &outcome {
         Ok(_) => "captured",
-        Err(r) => r.name(),
+        Err(r) => r.name,
     };
     {
         let mut outcomes = state.outcomes.lock().unwrap_or_else(|e| e.into_inner());
@@ -154,27 +153,36 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         if outcome.is_err() {
             *outcomes.entry("refused").or_insert(0) += 1;
             // Methods one translation away from shareable: what each translation would unlock.
-            if let [only] = all_reasons[..] {
+            if let [only] = facts.all_reasons[..] {
                 *outcomes.entry(sole_reason_key(only)).or_insert(0) += 1;
             }
         }
+        if facts.scope_disagreement.is_some() {
+            *outcomes.entry("scope_disagreements").or_insert(0) += 1;
+        }
+        if facts.reloc_violations > 0 {
+            *outcomes.entry("relocation_violations").or_insert(0) += facts.reloc_violations as u64;
+        }
     }
+    let compile_id = facts.compile_id;
     match &outcome {
-        Ok(path) => tracing::info!("captured {name} (compile {compile_id}, {inlined} inlined methods) as {}", path.display()),
-        Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {r}"),
+        Ok(path) => tracing::info!("captured {name} (compile {compile_id}, {} inlined methods) as {}", facts.inlined, path.display()),
+        Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {}", r.detail),
     }
-    if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, compile_id, &outcome, &all_reasons)) {
+    if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, &outcome, &facts)) {
         tracing::warn!("capture index in {} not written: {e}", state.dir.display());
     }
 }
 
-/// What a capture learnt besides its outcome, for the log and the index.
-#[derive(Default)]
-struct CaptureFacts {
-    compile_id: u32,
-    inlined: usize,
-    /// Every structural refusal reason found (`translate::survey`).
-    all_reasons: Vec<&'static str>,
+/// Invocations and back-edges counted so far (`MethodCounters` plus `MethodData`; see
+/// `shim::counters` for who counts where: C2 code counts nothing, so this is the heat that
+/// made C2 compile the method, a lower bound of its heat over the run).
+fn heat_of(h: &crate::shim::method::Hotness) -> store::Heat {
+    let count = |v: Option<crate::shim::counters::CounterValue>| v.map_or(0, |v| u64::from(v.count));
+    store::Heat {
+        invocations: count(h.counters.map(|c| c.invocations)) + count(h.mdo_invocations),
+        backedges: count(h.counters.map(|c| c.backedges)) + count(h.mdo_backedges),
+    }
 }
 
 fn capture_one(
@@ -184,35 +192,58 @@ fn capture_one(
     nm: u64,
     inline_methods: &[usize],
     records: &[oracle::Record],
-    facts: &mut CaptureFacts,
-) -> Result<PathBuf, Refusal> {
+    facts: &mut store::Facts,
+) -> Result<PathBuf, store::Refused> {
     let shim = agent.shim.as_ref().ok_or(Refusal::NotInUse)?;
     let layout = shim.layout().capture.as_ref().ok_or(Refusal::NotInUse)?;
     let mem = shim.memory();
     let undecodable = |e: crate::shim::ShimError| Refusal::Undecodable(e.to_string());
     if copy::state(mem, layout, nm).map_err(undecodable)? != copy::STATE_IN_USE {
-        return Err(Refusal::NotInUse);
+        return Err(Refusal::NotInUse.into());
     }
     let oop_map_size = shim.registry().field_offset("ImmutableOopMapSet::_size").unwrap_or(4);
     let copied = copy::copy_nmethod(mem, layout, nm, oop_map_size).map_err(undecodable)?;
     facts.compile_id = copied.compile_id;
+    facts.entry_bci = copied.captured.layout.entry_bci;
+    facts.nmethod_size = copied.captured.layout.size;
+    facts.code_size = copied.captured.insts.len() as u32;
     // Made not entrant while we copied: the verified entry may be patched in our copy.
     if copy::state(mem, layout, nm).map_err(undecodable)? != copy::STATE_IN_USE {
-        return Err(Refusal::NotInUse);
+        return Err(Refusal::NotInUse.into());
     }
     let decoded = jitfleet_relocator::decode_all(&copied.captured).map_err(|e| Refusal::Undecodable(e.to_string()))?;
+    facts.decoded = true;
+    // Both self-checks run on every decoded nmethod, so the index counts their findings even
+    // for methods refused for another reason.
+    let check = jitfleet_relocator::relocheck::check_relocations(&copied.captured, &decoded, &narrow_encoding(shim));
+    facts.reloc_checked = check.checked;
+    facts.reloc_violations = check.violations.len();
+    facts.first_reloc_violation = check.violations.first().map(|v| format!("content+{}: {}", v.offset.0, v.detail));
     let globals = state.globals;
     let compat = match agent.compat.get() {
         Some(Some(key)) => (key.digest(), key.short_id()),
-        _ => return Err(Refusal::NoCompatKey),
+        _ => return Err(Refusal::NoCompatKey.into()),
     };
+    facts.compat = Some(compat.1.clone());
     let symbols = jni
         .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods, globals))
         .ok_or(Refusal::UnnamedMethod)?;
+    facts.inline_tree = inline_tree(&decoded, &copied.captured.metadata, &symbols);
     facts.all_reasons = translate::survey(&copied.captured, &decoded, &symbols);
-    let agreed = oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records)
-        .map_err(|e| Refusal::Undecodable(format!("scopes disagree with JVMTI's inline records: {e}")))?;
-    tracing::debug!("compile {}: decoded scopes agree with JVMTI at {agreed} pcs", copied.compile_id);
+    match oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records) {
+        Ok(agreed) => facts.scope_pcs = agreed,
+        Err(e) => facts.scope_disagreement = Some(e),
+    }
+    if let Some(e) = &facts.scope_disagreement {
+        return Err(Refusal::Undecodable(format!("scopes disagree with JVMTI's inline records: {e}")).into());
+    }
+    if let Some(first) = &facts.first_reloc_violation {
+        return Err(store::Refused {
+            name: store::RELOCATION_MISMATCH,
+            detail: format!("{} relocations do not match their instructions; first: {first}", facts.reloc_violations),
+        });
+    }
+    tracing::debug!("compile {}: decoded scopes agree with JVMTI at {} pcs", copied.compile_id, facts.scope_pcs);
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
     facts.inlined = portable.methods.len().saturating_sub(1);
     tracing::debug!(
@@ -224,7 +255,54 @@ fn capture_one(
         portable.implicit_checks.len(),
         portable.global_patches.iter().map(|(_, g)| *g).collect::<Vec<_>>()
     );
-    store::write_portable(&state.dir, &portable).map_err(|e| Refusal::Undecodable(format!("write failed: {e}")))
+    store::write_portable(&state.dir, &portable).map_err(|e| Refusal::Undecodable(format!("write failed: {e}")).into())
+}
+
+/// This JVM's compressed oop and class pointer encoding, for the relocation self-check
+/// (zeros when unknown: narrow operands then fail the check, which refuses the method).
+fn narrow_encoding(shim: &crate::shim::Shim) -> jitfleet_relocator::relocheck::NarrowEncoding {
+    match shim.vm_facts() {
+        Ok(f) => jitfleet_relocator::relocheck::NarrowEncoding {
+            oop_base: f.narrow_oop_base,
+            oop_shift: f.narrow_oop_shift,
+            klass_base: f.narrow_klass_base,
+            klass_shift: f.narrow_klass_shift,
+        },
+        Err(_) => Default::default(),
+    }
+}
+
+/// The inline tree from the decoded scopes, preorder, one line per inlined call site:
+/// two spaces per depth, `@bci` of the call in its caller (none for the root), the method.
+/// Methods the donor cannot name print as their metadata index.
+fn inline_tree(decoded: &jitfleet_relocator::DecodedNmethod, metadata: &[u64], symbols: &DonorSymbols) -> Vec<String> {
+    use std::collections::BTreeSet;
+    /// Bound on recorded tree nodes, so one huge compilation keeps its index line short.
+    const MAX_NODES: usize = 500;
+    let mut paths: BTreeSet<Vec<(i32, u32)>> = BTreeSet::new();
+    for (_, chain) in decoded.scope_chains() {
+        // chain: innermost first; a path is the outermost-first list of (call bci, method).
+        let mut path = Vec::with_capacity(chain.len());
+        let mut call_bci = -1;
+        for (index, bci) in chain.iter().rev() {
+            path.push((call_bci, index.0));
+            paths.insert(path.clone());
+            call_bci = *bci;
+        }
+    }
+    paths
+        .iter()
+        .take(MAX_NODES)
+        .filter_map(|path| {
+            let &(bci, index) = path.last()?;
+            let method = (index as usize)
+                .checked_sub(1)
+                .and_then(|slot| metadata.get(slot))
+                .and_then(|ptr| symbols.by_method_ptr.get(ptr))
+                .map_or_else(|| format!("metadata #{index}"), |m| m.to_string());
+            Some(if path.len() == 1 { method } else { format!("{}@{bci} {method}", "  ".repeat(path.len() - 1)) })
+        })
+        .collect()
 }
 
 /// The counter name for methods refused for `reason` alone (a static name per reason).
