@@ -11,31 +11,58 @@ use crate::layout::{Layout, JDK17_HOME};
 /// Builds the drivers jar if it is missing or older than a source; returns its path.
 pub fn ensure_drivers(layout: &Layout) -> Result<PathBuf> {
     Layout::check_libraries()?;
-    let sources = java_files(&layout.java_sources())?;
     let jar = layout.drivers_jar();
+    let classes = layout.work_dir.join("classes");
+    build_jar("bench drivers", &layout.java_sources(), &classes, &jar, Some(&Layout::library_classpath()), None)?;
+    Ok(jar)
+}
+
+/// Builds `bench/work/storm.jar` from `tests/java/stress/` (the deoptimisation storm, a Java
+/// agent that puts itself on the boot class path so that HotSpot binds its WhiteBox natives)
+/// when it is missing or older than a source; returns its path.
+pub fn ensure_storm(layout: &Layout) -> Result<PathBuf> {
+    let jar = layout.work_dir.join("storm.jar");
+    let classes = layout.work_dir.join("storm-classes");
+    let manifest = "Premain-Class: jitfleet.stress.Storm\nBoot-Class-Path: storm.jar\n";
+    build_jar("storm", &layout.repo_root.join("tests/java/stress"), &classes, &jar, None, Some(manifest))?;
+    Ok(jar)
+}
+
+/// Compiles every `.java` under `source_dir` into a fresh `classes` directory with JDK 17's
+/// javac and packs them into `jar` (with `manifest` text, if any) — unless the jar is newer
+/// than every source.
+fn build_jar(what: &str, source_dir: &Path, classes: &Path, jar: &Path, classpath: Option<&str>, manifest: Option<&str>) -> Result<()> {
+    let sources = java_files(source_dir)?;
     let newest_source = sources.iter().filter_map(|p| modified(p)).max();
-    if let (Some(jar_time), Some(source_time)) = (modified(&jar), newest_source) {
+    if let (Some(jar_time), Some(source_time)) = (modified(jar), newest_source) {
         if jar_time >= source_time {
-            return Ok(jar);
+            return Ok(());
         }
     }
-    let classes = layout.work_dir.join("classes");
     if classes.exists() {
-        std::fs::remove_dir_all(&classes).map_err(BenchError::io(&classes))?;
+        std::fs::remove_dir_all(classes).map_err(BenchError::io(classes))?;
     }
-    std::fs::create_dir_all(&classes).map_err(BenchError::io(&classes))?;
+    std::fs::create_dir_all(classes).map_err(BenchError::io(classes))?;
     let mut javac = Command::new(Path::new(JDK17_HOME).join("bin/javac"));
-    javac
-        .args(["--release", "17", "-nowarn", "-Xlint:none", "-d"])
-        .arg(&classes)
-        .arg("-classpath")
-        .arg(Layout::library_classpath())
-        .args(&sources);
-    run_tool("javac (bench drivers)", &mut javac)?;
+    javac.args(["--release", "17", "-nowarn", "-Xlint:none", "-d"]).arg(classes);
+    if let Some(cp) = classpath {
+        javac.arg("-classpath").arg(cp);
+    }
+    javac.args(&sources);
+    run_tool(&format!("javac ({what})"), &mut javac)?;
     let mut jar_tool = Command::new(Path::new(JDK17_HOME).join("bin/jar"));
-    jar_tool.arg("cf").arg(&jar).arg("-C").arg(&classes).arg(".");
-    run_tool("jar (bench drivers)", &mut jar_tool)?;
-    Ok(jar)
+    match manifest {
+        Some(text) => {
+            let file = classes.with_extension("manifest");
+            std::fs::write(&file, text).map_err(BenchError::io(&file))?;
+            jar_tool.arg("cfm").arg(jar).arg(&file);
+        }
+        None => {
+            jar_tool.arg("cf").arg(jar);
+        }
+    }
+    jar_tool.arg("-C").arg(classes).arg(".");
+    run_tool(&format!("jar ({what})"), &mut jar_tool)
 }
 
 fn java_files(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -76,31 +103,3 @@ pub fn run_tool(what: &str, command: &mut Command) -> Result<()> {
     })
 }
 
-/// Builds `bench/work/storm.jar` from `tests/java/stress/` (the deoptimisation storm, a Java
-/// agent that puts itself on the boot class path so that HotSpot binds its WhiteBox natives)
-/// when it is missing or older than a source; returns its path.
-pub fn ensure_storm(layout: &Layout) -> Result<PathBuf> {
-    let source_dir = layout.repo_root.join("tests/java/stress");
-    let sources = java_files(&source_dir)?;
-    let jar = layout.work_dir.join("storm.jar");
-    let newest_source = sources.iter().filter_map(|p| modified(p)).max();
-    if let (Some(jar_time), Some(source_time)) = (modified(&jar), newest_source) {
-        if jar_time >= source_time {
-            return Ok(jar);
-        }
-    }
-    let classes = layout.work_dir.join("storm-classes");
-    if classes.exists() {
-        std::fs::remove_dir_all(&classes).map_err(BenchError::io(&classes))?;
-    }
-    std::fs::create_dir_all(&classes).map_err(BenchError::io(&classes))?;
-    let mut javac = Command::new(Path::new(JDK17_HOME).join("bin/javac"));
-    javac.args(["--release", "17", "-nowarn", "-Xlint:none", "-d"]).arg(&classes).args(&sources);
-    run_tool("javac (storm)", &mut javac)?;
-    let manifest = layout.work_dir.join("storm.manifest");
-    std::fs::write(&manifest, "Premain-Class: jitfleet.stress.Storm\nBoot-Class-Path: storm.jar\n").map_err(BenchError::io(&manifest))?;
-    let mut jar_tool = Command::new(Path::new(JDK17_HOME).join("bin/jar"));
-    jar_tool.arg("cfm").arg(&jar).arg(&manifest).arg("-C").arg(&classes).arg(".");
-    run_tool("jar (storm)", &mut jar_tool)?;
-    Ok(jar)
-}

@@ -209,7 +209,9 @@ fn soak_command(layout: &Layout, args: SoakArgs) -> Result<ExitCode> {
     java_build::ensure_drivers(layout)?;
     let storm_jar = java_build::ensure_storm(layout)?;
     let agent = agent::prepare(layout, args.agent.clone(), !args.no_agent_build).map_err(|e| BenchError::Usage(format!("the soak needs the agent: {e}")))?;
-    let plan = soak::SoakPlan { workloads, runs: args.runs, iterations: args.iterations, storm_micros: args.storm_micros, agent: &agent.library, storm_jar };
+    // The JVMs run in bench/work/: a relative library path would not be found there.
+    let library = std::fs::canonicalize(&agent.library).map_err(BenchError::io(&agent.library))?;
+    let plan = soak::SoakPlan { workloads, runs: args.runs, iterations: args.iterations, storm_micros: args.storm_micros, agent: &library, storm_jar };
     let results = soak::soak(layout, &plan);
     let out = args.out.unwrap_or_else(|| layout.bench_dir.join("results").join(date::today_utc()).join("soak"));
     std::fs::create_dir_all(&out).map_err(BenchError::io(&out))?;
