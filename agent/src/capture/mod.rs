@@ -143,7 +143,7 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
     let mut facts = CaptureFacts::default();
     let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut facts);
-    let CaptureFacts { compile_id, inlined, all_reasons } = facts;
+    let CaptureFacts { compile_id, inlined, translated: (calls, handlers, klasses), all_reasons } = facts;
     let key = match &outcome {
         Ok(_) => "captured",
         Err(r) => r.name(),
@@ -160,7 +160,10 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         }
     }
     match &outcome {
-        Ok(path) => tracing::info!("captured {name} (compile {compile_id}, {inlined} inlined methods) as {}", path.display()),
+        Ok(path) => tracing::info!(
+            "captured {name} (compile {compile_id}, {inlined} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants) as {}",
+            path.display()
+        ),
         Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {r}"),
     }
     if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, compile_id, &outcome, &all_reasons)) {
@@ -173,6 +176,9 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
 struct CaptureFacts {
     compile_id: u32,
     inlined: usize,
+    /// (Java calls, exception handler entries, class constants) of the portable nmethod: what
+    /// each translation contributed, for measuring.
+    translated: (usize, usize, usize),
     /// Every structural refusal reason found (`translate::survey`).
     all_reasons: Vec<&'static str>,
 }
@@ -215,6 +221,7 @@ fn capture_one(
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {agreed} pcs", copied.compile_id);
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
     facts.inlined = portable.methods.len().saturating_sub(1);
+    facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
     tracing::debug!(
         "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks, VM globals {:?}",
         copied.compile_id,

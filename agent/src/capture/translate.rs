@@ -3,12 +3,24 @@
 //! runtime routine is at this address) are asked through [`Symbols`], so the whole
 //! translation is testable on synthetic nmethods.
 //!
-//! What the first slice translates (hotspot17.md §4–§5): code without embedded oops or
-//! metadata, without Java calls, constants or handler tables; runtime calls
-//! (uncommon traps, handler blobs) become JVMCI foreign calls; polls become POLL marks with
-//! full-frame debug info; the return-poll stub's absolute `movabs r10, poll_pc` is rewritten
-//! to a RIP-relative `lea`, which JVMCI does not need to relocate; implicit null/div0 checks
-//! become implicit-exception dispatches to C2's continuations. Everything else refuses.
+//! What is translated (hotspot17.md §4–§5): runtime calls (uncommon traps, handler blobs)
+//! become JVMCI foreign calls; polls become POLL marks with full-frame debug info; the
+//! return-poll stub's absolute `movabs r10, poll_pc` is rewritten to a RIP-relative `lea`,
+//! which JVMCI does not need to relocate; implicit null/div0 checks become implicit-exception
+//! dispatches to C2's continuations. Java calls (static, opt-virtual, inline-cache virtual)
+//! become JVMCI Java calls with their invoke marks — the callee is resolved by the receiver
+//! from the invoke bytecode, and C2's own static call stubs are dropped (JVMCI emits its own).
+//! Exception handler subtables whose only entry is C2's catch-all become one JVMCI handler per
+//! return pc. `Klass*` constants become class identities the receiver patches with its own.
+//!
+//! Not translated (refused with a named reason): handler subtables that C2 dispatches by
+//! exception type (`exception_dispatch`): JVMCI has one handler per pc, and leaving such a call
+//! without a handler is not sound with C2's exception stub — the VM deoptimises for the missing
+//! handler, but `OptoRuntime::handle_exception_C_helper` caches the deopt blob as the handler,
+//! so a second frame of the same nmethod (recursion) would enter
+//! `unpack_with_exception_in_tls` without being deoptimised, with the exception oop already
+//! cleared by C2's exception blob. Also refused: method-handle call sites, object constants,
+//! constants sections, OSR, dependencies other than evol_method.
 
 use jitfleet_relocator::deps::DepType;
 use jitfleet_relocator::portable::*;
