@@ -42,6 +42,9 @@ pub trait Symbols {
     /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
     /// `Method*`, a hidden class, a class of a loader the capture cannot name).
     fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
+    /// The class whose mirror is the object constant of the oop relocation at `pc`, or the
+    /// name of the object's class when it is not a (nameable) mirror.
+    fn mirror(&self, pc: u32) -> Result<KlassConstant, String>;
 }
 
 /// `lea r10, [rip + disp32]`: REX.W+R, 8D, ModRM(r10, rip).
@@ -85,7 +88,13 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
         let in_stub = u32::try_from(decoded.content.to_pc_offset(r.offset).0).is_ok_and(|pc| in_static_stub(&stubs, pc));
         let reason = match &r.kind {
             _ if in_stub => continue,
-            RelocKind::Oop { .. } => Refusal::Oops,
+            RelocKind::Oop { .. } => {
+                let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
+                match symbols.mirror(pc) {
+                    Ok(_) if oop_operand(&code, r, pc).is_some() => continue,
+                    _ => Refusal::Oops,
+                }
+            }
             RelocKind::Metadata { index, .. } => {
                 let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
                 match klass_constant(captured, &code, r, *index, pc, symbols) {
@@ -185,6 +194,7 @@ pub fn translate(
     let mut inline_caches = Vec::new();
     let mut klasses: Vec<KlassConstant> = Vec::new();
     let mut klass_patches = Vec::new();
+    let mut mirror_patches = Vec::new();
     for r in &decoded.relocations {
         let pc = decoded.content.to_pc_offset(r.offset).0;
         if pc < 0 {
@@ -198,7 +208,23 @@ pub fn translate(
             continue;
         }
         match &r.kind {
-            RelocKind::Oop { .. } => return Err(Refusal::Oops),
+            RelocKind::Oop { .. } => {
+                let narrow = oop_operand(&code, r, pc).ok_or(Refusal::Oops)?;
+                let klass = symbols.mirror(pc).map_err(Refusal::ObjectConstant)?;
+                if let Some(element) = &klass.element {
+                    if element.bytes_hash.is_none() {
+                        return Err(Refusal::NoFingerprint(element.name.clone()));
+                    }
+                }
+                let at = match klasses.iter().position(|k| *k == klass) {
+                    Some(i) => i,
+                    None => {
+                        klasses.push(klass);
+                        klasses.len() - 1
+                    }
+                };
+                mirror_patches.push(KlassPatch { pc, klass: at as u32, narrow });
+            }
             RelocKind::Metadata { index, .. } => {
                 let (klass, narrow) = klass_constant(captured, &code, r, *index, pc, symbols)?;
                 if let Some(element) = &klass.element {
@@ -348,7 +374,24 @@ pub fn translate(
         java_calls,
         klasses,
         klass_patches,
+        mirror_patches,
     })
+}
+
+/// Whether an oop relocation's operand is narrow, for the forms JVMCI's
+/// `pd_patch_OopConstant` patches: `movabs r, imm64` (C2's immediate oops) or a narrow-oop
+/// imm32 with a table index; `None` for any other form.
+fn oop_operand(code: &[u8], r: &jitfleet_relocator::reloc::Relocation, pc: u32) -> Option<bool> {
+    use jitfleet_relocator::reloc::OperandFormat;
+    let at = pc as usize;
+    match (r.format, &r.kind) {
+        (OperandFormat::Immediate, _) => {
+            let movabs = code.get(at).is_some_and(|b| b & 0xf8 == 0x48) && code.get(at + 1).is_some_and(|b| (0xb8..=0xbf).contains(b));
+            movabs.then_some(false)
+        }
+        (OperandFormat::NarrowOop, RelocKind::Oop { index, .. }) if index.0 != 0 => Some(true),
+        _ => None,
+    }
 }
 
 /// The class of a metadata relocation and whether its operand is a narrow klass. The value

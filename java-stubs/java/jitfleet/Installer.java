@@ -170,6 +170,7 @@ public final class Installer {
         }
         CallSites.read(r, runtime, code, sites);
         KlassConstants.read(r, klasses, sites);
+        KlassConstants.readMirrors(r, klasses, backend.getConstantReflection(), sites);
         // The installer needs relocations and debug info in pc order.
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
         StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);
