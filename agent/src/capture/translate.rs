@@ -333,7 +333,7 @@ pub fn translate(
     if let Some((_, &(call_pc, _, _))) = java_call_sites.iter().find(|(_, (pc, _, _))| !java_calls.iter().any(|c| c.pc == *pc)) {
         return Err(Refusal::JavaCallShape(call_pc));
     }
-    let exception_handlers = translate_handlers(decoded, |ret| calls.contains_key(&ret) || java_call_sites.contains_key(&ret), code.len())?;
+    let exception_handlers = translate_handlers(&decoded.handler_table, |ret| calls.contains_key(&ret) || java_call_sites.contains_key(&ret), code.len())?;
     let mut implicit_checks = Vec::new();
     for check in &decoded.implicit_checks {
         let (Ok(pc), Ok(continuation)) = (u32::try_from(check.exec.0), u32::try_from(check.cont.0)) else {
@@ -438,9 +438,13 @@ fn is_catch_all_only(t: &jitfleet_relocator::handlers::HandlerSubtable) -> bool 
 
 /// The handler table as (return pc, handler pc) pairs, or the refusal naming a call site C2
 /// dispatches by exception type. Every subtable must belong to a translated call.
-fn translate_handlers(decoded: &DecodedNmethod, is_call_return: impl Fn(u32) -> bool, code_len: usize) -> Result<Vec<(u32, u32)>, Refusal> {
+fn translate_handlers(
+    table: &[jitfleet_relocator::handlers::HandlerSubtable],
+    is_call_return: impl Fn(u32) -> bool,
+    code_len: usize,
+) -> Result<Vec<(u32, u32)>, Refusal> {
     let mut out = Vec::new();
-    for t in &decoded.handler_table {
+    for t in table {
         let ret = u32::try_from(t.catch_pc.0).map_err(|_| Refusal::ExceptionDispatch(0))?;
         if !is_catch_all_only(t) || !is_call_return(ret) {
             return Err(Refusal::ExceptionDispatch(ret));
@@ -818,6 +822,44 @@ mod tests {
         let mut small = vec![0x48, 0xb8];
         small.extend_from_slice(&12345u64.to_le_bytes());
         assert_eq!(unrelocated_addresses(&small, &[]), vec![]);
+    }
+
+    #[test]
+    fn only_catch_all_handler_subtables_translate() {
+        use jitfleet_relocator::handlers::{HandlerEntry, HandlerSubtable};
+        let sub = |ret: i32, entries: &[(i32, i32, i32)]| HandlerSubtable {
+            catch_pc: PcOffset(ret),
+            entries: entries.iter().map(|&(bci, pc, depth)| HandlerEntry { bci, handler_pc: PcOffset(pc), scope_depth: depth }).collect(),
+        };
+        let calls = |ret: u32| ret == 20 || ret == 40;
+        let ok = [sub(20, &[(-1, 90, 0)]), sub(40, &[(-1, 100, 0)])];
+        assert_eq!(translate_handlers(&ok, calls, 200), Ok(vec![(20, 90), (40, 100)]));
+        // A typed catch next to the catch-all: C2 picks by type; JVMCI cannot.
+        assert_eq!(translate_handlers(&[sub(20, &[(7, 80, 0), (-1, 90, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+        // A lone typed handler, or a catch-all of an outer scope, is not C2's fallback entry.
+        assert_eq!(translate_handlers(&[sub(20, &[(7, 80, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+        assert_eq!(translate_handlers(&[sub(20, &[(-1, 80, 1)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+        // Not at a translated call's return address, or a handler outside the code.
+        assert_eq!(translate_handlers(&[sub(30, &[(-1, 90, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(30)));
+        assert_eq!(translate_handlers(&[sub(20, &[(-1, 900, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+    }
+
+    #[test]
+    fn java_calls_must_be_call_rel32_with_a_movabs_rax_inline_cache() {
+        // movabs rax, -1; call rel32
+        let mut code = vec![0x48, 0xb8];
+        code.extend_from_slice(&u64::MAX.to_le_bytes());
+        code.extend_from_slice(&[0xe8, 0, 0, 0, 0]);
+        assert_eq!(check_java_call(&code, 10, Some(0)), Ok(()));
+        assert_eq!(check_java_call(&code, 10, None), Ok(()));
+        assert_eq!(check_java_call(&code, 0, None), Err(Refusal::JavaCallShape(0)));
+        // The inline cache must be a movabs into rax (not r8: 0x49 0xb8) and before the call.
+        let mut r8 = code.clone();
+        r8[0] = 0x49;
+        assert_eq!(check_java_call(&r8, 10, Some(0)), Err(Refusal::JavaCallShape(10)));
+        assert_eq!(check_java_call(&code, 10, Some(5)), Err(Refusal::JavaCallShape(10)));
+        // Truncated call.
+        assert_eq!(check_java_call(&code[..12], 10, None), Err(Refusal::JavaCallShape(10)));
     }
 
     #[test]
