@@ -56,7 +56,8 @@ const NOP3: [u8; 3] = [0x0f, 0x1f, 0x00];
 
 /// Every structural reason the slice would refuse this nmethod for (names as in
 /// [`Refusal::name`]), not just the first: what measuring "which translation unlocks how much
-/// code" needs. Symbol questions (unnamed methods, unknown runtime targets) are not asked.
+/// code" needs. Of the symbol questions only the constants' (which class, which mirror) are
+/// asked; unnamed methods and unknown runtime targets are not.
 pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dyn Symbols) -> Vec<&'static str> {
     let mut reasons = std::collections::BTreeSet::new();
     if captured.layout.entry_bci != -1 {
