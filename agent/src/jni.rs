@@ -120,6 +120,33 @@ impl Jni {
         }
     }
 
+    /// Runs `f` with garbage collection held off: inside a JNI critical region (on a one-byte
+    /// array of its own), which Serial, Parallel and G1 in JDK 17 honour through the GC
+    /// locker, so no object moves while `f` reads object addresses and contents. `f` must not
+    /// call JNI (nor block for long). `None` when the region cannot be entered.
+    pub fn with_gc_held<T>(self, f: impl FnOnce() -> T) -> Option<T> {
+        // SAFETY: valid env; a new local reference, deleted below.
+        let array = unsafe { jni_fn!(self.0, NewByteArray)(self.0, 1) };
+        if self.clear_exception() || array.is_null() {
+            return None;
+        }
+        // SAFETY: a live primitive array; released below on every path before any other JNI call.
+        let elements = unsafe { jni_fn!(self.0, GetPrimitiveArrayCritical)(self.0, array, ptr::null_mut()) };
+        if elements.is_null() {
+            self.clear_exception();
+            self.delete_local_ref(array);
+            return None;
+        }
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        // SAFETY: releases the region entered above (mode 0: nothing to copy back).
+        unsafe { jni_fn!(self.0, ReleasePrimitiveArrayCritical)(self.0, array, elements, 0) };
+        self.delete_local_ref(array);
+        match result {
+            Ok(v) => Some(v),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    }
+
     /// `new java.lang.Thread(name)`, not started: the body for `RunAgentThread`.
     pub fn new_thread(self, name: &str) -> Option<jobject> {
         let class = self.find_class("java/lang/Thread")?;

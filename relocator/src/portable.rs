@@ -278,6 +278,9 @@ pub struct PortableNmethod {
     /// Classes named by metadata constants in the code, each once.
     pub klasses: Vec<KlassConstant>,
     pub klass_patches: Vec<KlassPatch>,
+    /// Object constants that are class mirrors (static field bases, class literals): the
+    /// receiver patches its own mirror of the class `klass` names. Other objects refuse.
+    pub mirror_patches: Vec<KlassPatch>,
 }
 
 impl PortableNmethod {
@@ -345,6 +348,8 @@ pub enum Refusal {
     MethodHandleCall(u32),
     #[error("a Java call of an unexpected shape at pc {0}")]
     JavaCallShape(u32),
+    #[error("an object constant of class {0} (only class mirrors are translated)")]
+    ObjectConstant(String),
     #[error("a metadata constant at pc {0} that is not a class this capture can name (Method*, hidden class, or a loader other than boot and the compiled methods')")]
     UnnamedKlass(u32),
 }
@@ -381,6 +386,7 @@ impl Refusal {
             Refusal::MethodHandleCall(_) => "method_handle_call",
             Refusal::JavaCallShape(_) => "java_call_shape",
             Refusal::UnnamedKlass(_) => "unnamed_klass",
+            Refusal::ObjectConstant(_) => "oops",
         }
     }
 }
@@ -497,6 +503,7 @@ mod tests {
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 3, klass: 0, narrow: true }],
+            mirror_patches: vec![KlassPatch { pc: 5, klass: 0, narrow: false }],
         }
     }
 

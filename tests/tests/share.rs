@@ -324,37 +324,43 @@ fn calls_and_exceptions_cross_installed_code_under_three_collectors() {
 }
 
 /// Class constants (`Klass*` as narrow immediates and `movabs` operands: allocation of an
-/// object, an int array and an object array, and type checks) resolved in the receiver and
-/// patched by JVMCI: identical output under Serial and Parallel GC with a small heap and heap
-/// verification around every GC, the method installed and still installed at exit.
+/// object, an int array and an object array, and type checks — ShareKlass) and class mirrors
+/// as object constants (static fields of two classes — ShareStatics) resolved in the receiver
+/// and patched by JVMCI: identical output under Serial and Parallel GC with a small heap and
+/// heap verification around every GC, the method installed and still installed at exit.
 #[test]
 fn class_constants_are_resolved_in_the_receiver_under_serial_and_parallel_gc() {
     let verify = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+VerifyBeforeGC", "-XX:+VerifyAfterGC"];
-    let keep_calls = ["-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,ShareKlass*::*"];
+    let cases = [
+        ("ShareKlass", "ShareKlass.make(ILjava/lang/Object;LShareKlass$Holder;)J"),
+        ("ShareStatics", "ShareStatics.bump(ILjava/lang/Object;)J"),
+    ];
     for gc in ["-XX:+UseSerialGC", "-XX:+UseParallelGC"] {
-        let dir = scratch(&format!("share-klass{gc}"));
-        let flags = [&[gc, "-Xmx24m"][..], &keep_calls[..]].concat();
-        let vanilla = run(java_cmd().args(&flags).args(["ShareKlass", "200000", "0"]));
-        assert!(vanilla.status.success(), "{gc}: {}", stderr(&vanilla));
-        let donor = run(java_cmd()
-            .args(JVMCI)
-            .args(&flags)
-            .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
-            .args(["ShareKlass", "200000", "0"]));
-        assert!(donor.status.success(), "{gc}: {}", stderr(&donor));
-        assert!(stderr(&donor).contains("captured ShareKlass.make("), "{gc}: {}", stderr(&donor));
-        let receiver = run(java_cmd()
-            .args(JVMCI)
-            .args(&flags)
-            .args(verify)
-            .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-            .args(["ShareKlass", "200000", PAUSE_MS]));
-        let log = stderr(&receiver);
-        assert!(receiver.status.success(), "{gc}: {log}");
-        assert_eq!(program_lines(&receiver), program_lines(&vanilla), "{gc}: {log}");
-        let make = "ShareKlass.make(ILjava/lang/Object;LShareKlass$Holder;)J";
-        assert!(log.contains(&format!("installed {make} (donor")), "{gc}: {log}");
-        assert!(log.contains(&format!("at exit {make}: Method::_code is still the installed nmethod")), "{gc}: {log}");
-        assert!(!log.contains("jvmci_error"), "{gc}: {log}");
+        for (program, method) in cases {
+            let dont_inline = format!("-XX:CompileCommand=dontinline,{program}*::*");
+            let flags = [gc, "-Xmx24m", "-XX:CompileCommand=quiet", dont_inline.as_str()];
+            let dir = scratch(&format!("share-{program}{gc}"));
+            let vanilla = run(java_cmd().args(flags).args([program, "200000", "0"]));
+            assert!(vanilla.status.success(), "{gc}: {}", stderr(&vanilla));
+            let donor = run(java_cmd()
+                .args(JVMCI)
+                .args(flags)
+                .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
+                .args([program, "200000", "0"]));
+            assert!(donor.status.success(), "{gc}: {}", stderr(&donor));
+            assert!(stderr(&donor).contains(&format!("captured {method}")), "{gc}: {}", stderr(&donor));
+            let receiver = run(java_cmd()
+                .args(JVMCI)
+                .args(flags)
+                .args(verify)
+                .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+                .args([program, "200000", PAUSE_MS]));
+            let log = stderr(&receiver);
+            assert!(receiver.status.success(), "{gc}: {log}");
+            assert_eq!(program_lines(&receiver), program_lines(&vanilla), "{gc}: {log}");
+            assert!(log.contains(&format!("installed {method} (donor")), "{gc}: {log}");
+            assert!(log.contains(&format!("at exit {method}: Method::_code is still the installed nmethod")), "{gc}: {log}");
+            assert!(!log.contains("jvmci_error"), "{gc}: {log}");
+        }
     }
 }

@@ -166,7 +166,14 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     }
     let compile_id = facts.compile_id;
     match &outcome {
-        Ok(path) => tracing::info!("captured {name} (compile {compile_id}, {} inlined methods) as {}", facts.inlined, path.display()),
+        Ok(path) => {
+            let (calls, handlers, klasses) = facts.translated;
+            tracing::info!(
+                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants) as {}",
+                facts.inlined,
+                path.display()
+            )
+        }
         Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {}", r.detail),
     }
     if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, &outcome, &facts)) {
@@ -228,6 +235,8 @@ fn capture_one(
     let symbols = jni
         .with_local_frame(64, || DonorSymbols::new(agent, jni, inline_methods, globals))
         .ok_or(Refusal::UnnamedMethod)?;
+    let mut symbols = symbols;
+    symbols.oop_objects = read_oop_constants(shim, jni, nm, &copied.captured, &decoded);
     facts.inline_tree = inline_tree(&decoded, &copied.captured.metadata, &symbols);
     facts.all_reasons = translate::survey(&copied.captured, &decoded, &symbols);
     match oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records) {
@@ -246,6 +255,7 @@ fn capture_one(
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {} pcs", copied.compile_id, facts.scope_pcs);
     let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
     facts.inlined = portable.methods.len().saturating_sub(1);
+    facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
     tracing::debug!(
         "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks, VM globals {:?}",
         copied.compile_id,
@@ -362,7 +372,19 @@ struct DonorSymbols<'a> {
     /// `ClassLoaderData*` → loader, for the loaders of the compiled and inlined methods'
     /// classes: the non-boot loaders a metadata constant's class may be named by.
     cld_loaders: HashMap<u64, jitfleet_transport::profile::LoaderId>,
+    /// What each oop relocation's object is, by pc (`read_oop_constants`).
+    oop_objects: HashMap<u32, OopObject>,
     globals: VmGlobals,
+}
+
+/// An object constant of the code as read at capture: the class a mirror stands for, or the
+/// class of any other object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OopObject {
+    /// A `java.lang.Class` mirror of this `Klass*` (0 for a primitive type's mirror).
+    Mirror(u64),
+    /// Another object, of this `Klass*`.
+    Other(u64),
 }
 
 impl<'a> DonorSymbols<'a> {
@@ -387,8 +409,80 @@ impl<'a> DonorSymbols<'a> {
                 }
             }
         }
-        DonorSymbols { agent, by_method_ptr, method_ids, cld_loaders, globals }
+        DonorSymbols { agent, by_method_ptr, method_ids, cld_loaders, oop_objects: HashMap::new(), globals }
     }
+}
+
+/// What the object of every oop relocation is, read from the live nmethod with GC held off
+/// (objects move, and the GC updates the nmethod's oop table and immediates when they do): the
+/// reference from the oop table (index > 0) or the `movabs` immediate (index 0), then the
+/// object's class, and for a `java.lang.Class` the class it mirrors. Relocations of other
+/// forms are left out (the translation refuses them).
+fn read_oop_constants(shim: &crate::shim::Shim, jni: Jni, nm: u64, captured: &jitfleet_relocator::CapturedNmethod, decoded: &jitfleet_relocator::DecodedNmethod) -> HashMap<u32, OopObject> {
+    use jitfleet_relocator::reloc::{OperandFormat, RelocKind};
+    let oops: Vec<(u32, u64)> = decoded
+        .relocations
+        .iter()
+        .filter_map(|r| {
+            let RelocKind::Oop { index, .. } = r.kind else { return None };
+            let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok()?;
+            let slot = if index.0 > 0 {
+                nm + u64::from(captured.layout.oops_offset) + 8 * (u64::from(index.0) - 1)
+            } else if r.format == OperandFormat::Immediate {
+                captured.code_address() + u64::from(pc) + 2
+            } else {
+                return None;
+            };
+            Some((pc, slot))
+        })
+        .collect();
+    if oops.is_empty() {
+        return HashMap::new();
+    }
+    let (Ok(facts), Some(mirror_klass_at), Some(method_layout)) = (
+        shim.vm_facts(),
+        shim.registry().static_address("java_lang_Class::_klass_offset"),
+        shim.layout().method.as_ref(),
+    ) else {
+        tracing::debug!("object constants not read: VM facts, java_lang_Class::_klass_offset or the method layout missing");
+        return HashMap::new();
+    };
+    let mem = shim.memory();
+    let Ok(mirror_klass_offset) = mem.read_u32(mirror_klass_at, "java_lang_Class::_klass_offset") else { return HashMap::new() };
+    let read = || -> HashMap<u32, (u64, u64)> {
+        let mut out = HashMap::new();
+        for &(pc, slot) in &oops {
+            // An immediate need not be 8-byte aligned: read bytes.
+            let Ok(bytes) = mem.read(slot, 8, "oop constant") else { continue };
+            let Ok(bytes) = <[u8; 8]>::try_from(&bytes[..]) else { continue };
+            let object = u64::from_le_bytes(bytes);
+            if object == 0 {
+                continue;
+            }
+            let klass = if facts.compressed_class_pointers {
+                mem.read_u32(object + 8, "narrow klass").map(|n| facts.narrow_klass_base + (u64::from(n) << facts.narrow_klass_shift))
+            } else {
+                mem.read_u64(object + 8, "klass")
+            };
+            let Ok(klass) = klass else { continue };
+            let mirrored = mem.read_u64(object + u64::from(mirror_klass_offset), "java_lang_Class::_klass").unwrap_or(u64::MAX);
+            out.insert(pc, (klass, mirrored));
+        }
+        out
+    };
+    let Some(raw) = jni.with_gc_held(read) else {
+        tracing::debug!("object constants not read: no JNI critical region");
+        return HashMap::new();
+    };
+    tracing::debug!("object constants: {} of {} read", raw.len(), oops.len());
+    // Names are read after the region (metadata does not move).
+    raw.into_iter()
+        .map(|(pc, (klass, mirrored))| {
+            let is_class = crate::shim::method::read_klass_name(mem, method_layout, klass).is_ok_and(|n| n == "java/lang/Class");
+            (pc, if is_class && mirrored != u64::MAX { OopObject::Mirror(mirrored) } else { OopObject::Other(klass) })
+        })
+        .filter(|(_, o)| *o != OopObject::Mirror(u64::MAX))
+        .collect()
 }
 
 /// `Method*` → holder `InstanceKlass*` (through its constant pool) → `ClassLoaderData*`.
@@ -444,6 +538,15 @@ impl translate::Symbols for DonorSymbols<'_> {
 
     fn vm_global(&self, value: u64) -> Option<VmGlobal> {
         self.globals.global_of(value)
+    }
+
+    fn mirror(&self, pc: u32) -> Result<KlassConstant, String> {
+        match self.oop_objects.get(&pc) {
+            Some(OopObject::Mirror(0)) => Err("java/lang/Class (a primitive type's mirror)".into()),
+            Some(OopObject::Mirror(k)) => name_klass(self.agent, &self.cld_loaders, *k).ok_or_else(|| "java/lang/Class (of a class this capture cannot name)".into()),
+            Some(OopObject::Other(k)) => Err(self.agent.shim.as_ref().and_then(|s| s.layout().method.as_ref().map(|m| (s, m))).and_then(|(s, m)| crate::shim::method::read_klass_name(s.memory(), m, *k).ok()).unwrap_or_else(|| "an unnamed class".into())),
+            None => Err("an object that could not be read".into()),
+        }
     }
 
     fn klass(&self, klass_ptr: u64) -> Option<KlassConstant> {

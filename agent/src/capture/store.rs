@@ -76,6 +76,9 @@ pub struct Facts {
     /// Inline tree lines (see `capture::inline_tree`).
     pub inline_tree: Vec<String>,
     pub inlined: usize,
+    /// (Java calls, exception handler entries, class constants) of the portable nmethod: what
+    /// each translation contributed, for measuring (logged, not indexed).
+    pub translated: (usize, usize, usize),
     /// Every structural refusal reason found (`translate::survey`).
     pub all_reasons: Vec<&'static str>,
 }

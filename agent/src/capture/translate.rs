@@ -3,12 +3,24 @@
 //! runtime routine is at this address) are asked through [`Symbols`], so the whole
 //! translation is testable on synthetic nmethods.
 //!
-//! What the first slice translates (hotspot17.md §4–§5): code without embedded oops or
-//! metadata, without Java calls, constants or handler tables; runtime calls
-//! (uncommon traps, handler blobs) become JVMCI foreign calls; polls become POLL marks with
-//! full-frame debug info; the return-poll stub's absolute `movabs r10, poll_pc` is rewritten
-//! to a RIP-relative `lea`, which JVMCI does not need to relocate; implicit null/div0 checks
-//! become implicit-exception dispatches to C2's continuations. Everything else refuses.
+//! What is translated (hotspot17.md §4–§5): runtime calls (uncommon traps, handler blobs)
+//! become JVMCI foreign calls; polls become POLL marks with full-frame debug info; the
+//! return-poll stub's absolute `movabs r10, poll_pc` is rewritten to a RIP-relative `lea`,
+//! which JVMCI does not need to relocate; implicit null/div0 checks become implicit-exception
+//! dispatches to C2's continuations. Java calls (static, opt-virtual, inline-cache virtual)
+//! become JVMCI Java calls with their invoke marks — the callee is resolved by the receiver
+//! from the invoke bytecode, and C2's own static call stubs are dropped (JVMCI emits its own).
+//! Exception handler subtables whose only entry is C2's catch-all become one JVMCI handler per
+//! return pc. `Klass*` constants become class identities the receiver patches with its own.
+//!
+//! Not translated (refused with a named reason): handler subtables that C2 dispatches by
+//! exception type (`exception_dispatch`): JVMCI has one handler per pc, and leaving such a call
+//! without a handler is not sound with C2's exception stub — the VM deoptimises for the missing
+//! handler, but `OptoRuntime::handle_exception_C_helper` caches the deopt blob as the handler,
+//! so a second frame of the same nmethod (recursion) would enter
+//! `unpack_with_exception_in_tls` without being deoptimised, with the exception oop already
+//! cleared by C2's exception blob. Also refused: method-handle call sites, object constants,
+//! constants sections, OSR, dependencies other than evol_method.
 
 use jitfleet_relocator::deps::DepType;
 use jitfleet_relocator::portable::*;
@@ -30,6 +42,9 @@ pub trait Symbols {
     /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
     /// `Method*`, a hidden class, a class of a loader the capture cannot name).
     fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
+    /// The class whose mirror is the object constant of the oop relocation at `pc`, or the
+    /// name of the object's class when it is not a (nameable) mirror.
+    fn mirror(&self, pc: u32) -> Result<KlassConstant, String>;
 }
 
 /// `lea r10, [rip + disp32]`: REX.W+R, 8D, ModRM(r10, rip).
@@ -41,7 +56,8 @@ const NOP3: [u8; 3] = [0x0f, 0x1f, 0x00];
 
 /// Every structural reason the slice would refuse this nmethod for (names as in
 /// [`Refusal::name`]), not just the first: what measuring "which translation unlocks how much
-/// code" needs. Symbol questions (unnamed methods, unknown runtime targets) are not asked.
+/// code" needs. Of the symbol questions only the constants' (which class, which mirror) are
+/// asked; unnamed methods and unknown runtime targets are not.
 pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dyn Symbols) -> Vec<&'static str> {
     let mut reasons = std::collections::BTreeSet::new();
     if captured.layout.entry_bci != -1 {
@@ -73,7 +89,13 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
         let in_stub = u32::try_from(decoded.content.to_pc_offset(r.offset).0).is_ok_and(|pc| in_static_stub(&stubs, pc));
         let reason = match &r.kind {
             _ if in_stub => continue,
-            RelocKind::Oop { .. } => Refusal::Oops,
+            RelocKind::Oop { .. } => {
+                let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
+                match symbols.mirror(pc) {
+                    Ok(_) if oop_operand(&code, r, pc).is_some() => continue,
+                    _ => Refusal::Oops,
+                }
+            }
             RelocKind::Metadata { index, .. } => {
                 let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
                 match klass_constant(captured, &code, r, *index, pc, symbols) {
@@ -173,6 +195,7 @@ pub fn translate(
     let mut inline_caches = Vec::new();
     let mut klasses: Vec<KlassConstant> = Vec::new();
     let mut klass_patches = Vec::new();
+    let mut mirror_patches = Vec::new();
     for r in &decoded.relocations {
         let pc = decoded.content.to_pc_offset(r.offset).0;
         if pc < 0 {
@@ -186,7 +209,23 @@ pub fn translate(
             continue;
         }
         match &r.kind {
-            RelocKind::Oop { .. } => return Err(Refusal::Oops),
+            RelocKind::Oop { .. } => {
+                let narrow = oop_operand(&code, r, pc).ok_or(Refusal::Oops)?;
+                let klass = symbols.mirror(pc).map_err(Refusal::ObjectConstant)?;
+                if let Some(element) = &klass.element {
+                    if element.bytes_hash.is_none() {
+                        return Err(Refusal::NoFingerprint(element.name.clone()));
+                    }
+                }
+                let at = match klasses.iter().position(|k| *k == klass) {
+                    Some(i) => i,
+                    None => {
+                        klasses.push(klass);
+                        klasses.len() - 1
+                    }
+                };
+                mirror_patches.push(KlassPatch { pc, klass: at as u32, narrow });
+            }
             RelocKind::Metadata { index, .. } => {
                 let (klass, narrow) = klass_constant(captured, &code, r, *index, pc, symbols)?;
                 if let Some(element) = &klass.element {
@@ -295,7 +334,7 @@ pub fn translate(
     if let Some((_, &(call_pc, _, _))) = java_call_sites.iter().find(|(_, (pc, _, _))| !java_calls.iter().any(|c| c.pc == *pc)) {
         return Err(Refusal::JavaCallShape(call_pc));
     }
-    let exception_handlers = translate_handlers(decoded, |ret| calls.contains_key(&ret) || java_call_sites.contains_key(&ret), code.len())?;
+    let exception_handlers = translate_handlers(&decoded.handler_table, |ret| calls.contains_key(&ret) || java_call_sites.contains_key(&ret), code.len())?;
     let mut implicit_checks = Vec::new();
     for check in &decoded.implicit_checks {
         let (Ok(pc), Ok(continuation)) = (u32::try_from(check.exec.0), u32::try_from(check.cont.0)) else {
@@ -336,7 +375,24 @@ pub fn translate(
         java_calls,
         klasses,
         klass_patches,
+        mirror_patches,
     })
+}
+
+/// Whether an oop relocation's operand is narrow, for the forms JVMCI's
+/// `pd_patch_OopConstant` patches: `movabs r, imm64` (C2's immediate oops) or a narrow-oop
+/// imm32 with a table index; `None` for any other form.
+fn oop_operand(code: &[u8], r: &jitfleet_relocator::reloc::Relocation, pc: u32) -> Option<bool> {
+    use jitfleet_relocator::reloc::OperandFormat;
+    let at = pc as usize;
+    match (r.format, &r.kind) {
+        (OperandFormat::Immediate, _) => {
+            let movabs = code.get(at).is_some_and(|b| b & 0xf8 == 0x48) && code.get(at + 1).is_some_and(|b| (0xb8..=0xbf).contains(b));
+            movabs.then_some(false)
+        }
+        (OperandFormat::NarrowOop, RelocKind::Oop { index, .. }) if index.0 != 0 => Some(true),
+        _ => None,
+    }
 }
 
 /// The class of a metadata relocation and whether its operand is a narrow klass. The value
@@ -383,9 +439,13 @@ fn is_catch_all_only(t: &jitfleet_relocator::handlers::HandlerSubtable) -> bool 
 
 /// The handler table as (return pc, handler pc) pairs, or the refusal naming a call site C2
 /// dispatches by exception type. Every subtable must belong to a translated call.
-fn translate_handlers(decoded: &DecodedNmethod, is_call_return: impl Fn(u32) -> bool, code_len: usize) -> Result<Vec<(u32, u32)>, Refusal> {
+fn translate_handlers(
+    table: &[jitfleet_relocator::handlers::HandlerSubtable],
+    is_call_return: impl Fn(u32) -> bool,
+    code_len: usize,
+) -> Result<Vec<(u32, u32)>, Refusal> {
     let mut out = Vec::new();
-    for t in &decoded.handler_table {
+    for t in table {
         let ret = u32::try_from(t.catch_pc.0).map_err(|_| Refusal::ExceptionDispatch(0))?;
         if !is_catch_all_only(t) || !is_call_return(ret) {
             return Err(Refusal::ExceptionDispatch(ret));
@@ -763,6 +823,44 @@ mod tests {
         let mut small = vec![0x48, 0xb8];
         small.extend_from_slice(&12345u64.to_le_bytes());
         assert_eq!(unrelocated_addresses(&small, &[]), vec![]);
+    }
+
+    #[test]
+    fn only_catch_all_handler_subtables_translate() {
+        use jitfleet_relocator::handlers::{HandlerEntry, HandlerSubtable};
+        let sub = |ret: i32, entries: &[(i32, i32, i32)]| HandlerSubtable {
+            catch_pc: PcOffset(ret),
+            entries: entries.iter().map(|&(bci, pc, depth)| HandlerEntry { bci, handler_pc: PcOffset(pc), scope_depth: depth }).collect(),
+        };
+        let calls = |ret: u32| ret == 20 || ret == 40;
+        let ok = [sub(20, &[(-1, 90, 0)]), sub(40, &[(-1, 100, 0)])];
+        assert_eq!(translate_handlers(&ok, calls, 200), Ok(vec![(20, 90), (40, 100)]));
+        // A typed catch next to the catch-all: C2 picks by type; JVMCI cannot.
+        assert_eq!(translate_handlers(&[sub(20, &[(7, 80, 0), (-1, 90, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+        // A lone typed handler, or a catch-all of an outer scope, is not C2's fallback entry.
+        assert_eq!(translate_handlers(&[sub(20, &[(7, 80, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+        assert_eq!(translate_handlers(&[sub(20, &[(-1, 80, 1)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+        // Not at a translated call's return address, or a handler outside the code.
+        assert_eq!(translate_handlers(&[sub(30, &[(-1, 90, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(30)));
+        assert_eq!(translate_handlers(&[sub(20, &[(-1, 900, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+    }
+
+    #[test]
+    fn java_calls_must_be_call_rel32_with_a_movabs_rax_inline_cache() {
+        // movabs rax, -1; call rel32
+        let mut code = vec![0x48, 0xb8];
+        code.extend_from_slice(&u64::MAX.to_le_bytes());
+        code.extend_from_slice(&[0xe8, 0, 0, 0, 0]);
+        assert_eq!(check_java_call(&code, 10, Some(0)), Ok(()));
+        assert_eq!(check_java_call(&code, 10, None), Ok(()));
+        assert_eq!(check_java_call(&code, 0, None), Err(Refusal::JavaCallShape(0)));
+        // The inline cache must be a movabs into rax (not r8: 0x49 0xb8) and before the call.
+        let mut r8 = code.clone();
+        r8[0] = 0x49;
+        assert_eq!(check_java_call(&r8, 10, Some(0)), Err(Refusal::JavaCallShape(10)));
+        assert_eq!(check_java_call(&code, 10, Some(5)), Err(Refusal::JavaCallShape(10)));
+        // Truncated call.
+        assert_eq!(check_java_call(&code[..12], 10, None), Err(Refusal::JavaCallShape(10)));
     }
 
     #[test]

@@ -321,6 +321,8 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
             state.count("installed");
             state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod });
         }
+        // A callee whose class is not loaded here yet (CallSites.java, Installer.NOT_READY).
+        Err(message) if message.contains("IllegalStateException: not ready: ") => refuse("callee_not_loaded", message),
         Err(message) => refuse("jvmci_error", format!("JVMCI refused: {message}")),
     }
 }

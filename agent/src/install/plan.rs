@@ -12,6 +12,7 @@
 //! n_handlers (return_pc handler_pc)*             one exception handler per call return pc
 //! n_java    (pc kind ic_pc returns_oop debug)*   kind 0 static, 1 special, 2 virtual; ic_pc -1 if none
 //! n_klass   (pc klass narrow)*                   klass = index of the Klass constant (see Installer)
+//! n_mirror  (pc klass narrow)*                   the mirror of that class as an object constant
 //! debug  = n_frames (method bci reexecute rethrow n_locals n_stack (kind value)*)*  outermost first
 //!          n_refs (place_tag where narrow)*
 //! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow     (illegal, int, long, null, at)
@@ -99,6 +100,12 @@ pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Opti
     }
     w.len(nm.klass_patches.len())?;
     for p in &nm.klass_patches {
+        w.u32(p.pc)?;
+        w.u32(p.klass)?;
+        w.int(i32::from(p.narrow));
+    }
+    w.len(nm.mirror_patches.len())?;
+    for p in &nm.mirror_patches {
         w.u32(p.pc)?;
         w.u32(p.klass)?;
         w.int(i32::from(p.narrow));
@@ -287,6 +294,7 @@ mod tests {
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 60, klass: 0, narrow: true }],
+            mirror_patches: vec![KlassPatch { pc: 70, klass: 0, narrow: false }],
         }
     }
 
@@ -309,6 +317,7 @@ mod tests {
             1, 35, 70,
             1, 50, 2, 40, 1, 0, 0,
             1, 60, 0, 1,
+            1, 70, 0, 0,
         ];
         assert_eq!(plan.ints, expected);
         assert_eq!(plan.longs, vec![0x7f00_0000_1000]);

@@ -92,7 +92,7 @@ final class CallSites {
         int index = ((bytecode[bci + 1] & 0xff) << 8) | (bytecode[bci + 2] & 0xff);
         JavaMethod target = caller.getConstantPool().lookupMethod(index, opcode);
         if (!(target instanceof HotSpotResolvedJavaMethod)) {
-            throw new IllegalStateException("callee not resolvable here yet: " + target.format("%H.%n(%p)"));
+            throw new IllegalStateException(Installer.NOT_READY + "callee not resolvable here yet: " + target.format("%H.%n(%p)"));
         }
         HotSpotResolvedJavaMethod callee = (HotSpotResolvedJavaMethod) target;
         String holder = callee.getDeclaringClass().getName();

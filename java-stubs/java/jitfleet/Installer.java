@@ -52,6 +52,12 @@ public final class Installer {
     static final int PLAN_VERSION = 2;
 
     /**
+     * Prefix of failure messages that name something this JVM does not have yet (a callee's
+     * class not loaded): the agent counts them apart from JVMCI errors.
+     */
+    static final String NOT_READY = "not ready: ";
+
+    /**
      * Compile ids given to installed code. JVMCI would assign one during installation, but the
      * {@code HotSpotNmethod} of default code finds its nmethod by the id it was created with,
      * so an id assigned later leaves it unable to report its address. A range far above
@@ -164,6 +170,7 @@ public final class Installer {
         }
         CallSites.read(r, runtime, code, sites);
         KlassConstants.read(r, klasses, sites);
+        KlassConstants.readMirrors(r, klasses, backend.getConstantReflection(), sites);
         // The installer needs relocations and debug info in pc order.
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
         StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);

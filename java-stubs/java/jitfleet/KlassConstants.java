@@ -6,8 +6,11 @@ import jdk.vm.ci.code.site.ConstantReference;
 import jdk.vm.ci.code.site.DataPatch;
 import jdk.vm.ci.code.site.Site;
 import jdk.vm.ci.hotspot.HotSpotMetaspaceConstant;
+import jdk.vm.ci.hotspot.HotSpotObjectConstant;
 import jdk.vm.ci.hotspot.HotSpotResolvedObjectType;
 import jdk.vm.ci.meta.Constant;
+import jdk.vm.ci.meta.ConstantReflectionProvider;
+import jdk.vm.ci.meta.JavaConstant;
 import jdk.vm.ci.meta.MetaAccessProvider;
 import jdk.vm.ci.meta.ResolvedJavaType;
 import jdk.vm.ci.meta.VMConstant;
@@ -49,6 +52,18 @@ final class KlassConstants {
             types[i - first] = type;
         }
         return types;
+    }
+
+    /** Reads the mirror section: the class mirror of a type as an object constant, one data patch per instruction. */
+    static void readMirrors(Installer.Reader r, ResolvedJavaType[] types, ConstantReflectionProvider reflection, List<Site> sites) {
+        int patches = r.next();
+        for (int i = 0; i < patches; i++) {
+            int pc = r.next();
+            JavaConstant mirror = reflection.asJavaClass(types[r.next()]);
+            boolean narrow = r.next() != 0;
+            Constant value = narrow ? ((HotSpotObjectConstant) mirror).compress() : mirror;
+            sites.add(new DataPatch(pc, new ConstantReference((VMConstant) value)));
+        }
     }
 
     /** Reads the klass section and adds one data patch per instruction. */
