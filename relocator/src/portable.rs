@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 3;
+pub const PORTABLE_FORMAT_VERSION: u32 = 4;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -217,6 +217,9 @@ pub struct PortableNmethod {
     /// `movabs r, imm64` instructions (pc of the instruction; the value is at pc + 2) that
     /// load a VM global.
     pub global_patches: Vec<(u32, VmGlobal)>,
+    /// Classes the code assumes initialised and static final values it may have folded
+    /// (format 4): the receiver installs only where all of them hold.
+    pub facts: crate::facts::CodeFacts,
 }
 
 impl PortableNmethod {
@@ -278,6 +281,8 @@ pub enum Refusal {
     NoCompatKey,
     #[error("an unrelocated VM address {value:#x} at pc {pc} (card table or klass base?)")]
     RawVmAddress { pc: u32, value: u64 },
+    #[error("the classes and static values the code depends on cannot be established ({0})")]
+    Facts(String),
 }
 
 impl Refusal {
@@ -308,6 +313,7 @@ impl Refusal {
             Refusal::PollStubShape(_) => "poll_stub_shape",
             Refusal::NoCompatKey => "no_compat_key",
             Refusal::RawVmAddress { .. } => "raw_vm_address",
+            Refusal::Facts(_) => "facts",
         }
     }
 }
@@ -414,6 +420,15 @@ mod tests {
                 debug: PortableDebugInfo { frames: vec![], references: vec![] },
             }],
             global_patches: vec![(4, VmGlobal::NarrowKlassBase)],
+            facts: crate::facts::CodeFacts {
+                initialised: vec![ClassRef { name: "Conf".into(), loader: "app".into(), bytes_hash: Some([9; 32]) }],
+                statics: vec![crate::facts::FoldedStatic {
+                    holder: ClassRef { name: "Conf".into(), loader: "app".into(), bytes_hash: Some([9; 32]) },
+                    name: "N".into(),
+                    descriptor: "I".into(),
+                    value: crate::facts::StaticValue::Int(31),
+                }],
+            },
         }
     }
 
@@ -432,7 +447,7 @@ mod tests {
         let (bytes, _) = encode_portable(&sample());
         let mut v2 = bytes.clone();
         v2[8] = 1;
-        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 1, expected: 3 }));
+        assert_eq!(decode_portable(&v2), Err(PortableFileError::Version { found: 1, expected: 4 }));
         let mut bad = bytes.clone();
         *bad.last_mut().unwrap() ^= 1;
         assert_eq!(decode_portable(&bad), Err(PortableFileError::Corrupt));

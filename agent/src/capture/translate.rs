@@ -243,6 +243,8 @@ pub fn translate(
         polls,
         implicit_checks,
         global_patches,
+        // Filled by the agent (capture/facts.rs): it needs the JVM, translation does not.
+        facts: Default::default(),
     })
 }
 

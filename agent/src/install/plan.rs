@@ -248,6 +248,7 @@ mod tests {
                 },
             }],
             global_patches: vec![],
+            facts: Default::default(),
         }
     }
 
