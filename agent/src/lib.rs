@@ -26,6 +26,7 @@ pub mod loaders;
 pub mod log;
 pub mod profiler;
 pub mod shim;
+pub mod statics;
 pub mod stubs;
 
 use jvmti_sys::{jint, JavaVM, JNI_OK};

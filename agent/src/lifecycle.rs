@@ -141,6 +141,12 @@ fn request_capabilities(jvmti: Jvmti, mode: Mode) -> bool {
     if potential.can_generate_compiled_method_load_events() {
         wanted.set_can_generate_compiled_method_load_events(true);
     }
+    // Capture reads the bytecode of compiled methods for their code facts (capture/facts.rs);
+    // both are "always" capabilities in HotSpot, without a cost.
+    if mode == Mode::Capture {
+        wanted.set_can_get_bytecodes(potential.can_get_bytecodes());
+        wanted.set_can_get_constant_pool(potential.can_get_constant_pool());
+    }
     match jvmti.add_capabilities(&wanted) {
         Ok(()) => wanted.can_generate_compiled_method_load_events(),
         Err(e) => {

@@ -9,6 +9,7 @@
 
 pub mod blobs;
 pub mod copy;
+pub mod facts;
 pub mod oracle;
 pub mod store;
 pub mod translate;
@@ -213,7 +214,9 @@ fn capture_one(
     let agreed = oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records)
         .map_err(|e| Refusal::Undecodable(format!("scopes disagree with JVMTI's inline records: {e}")))?;
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {agreed} pcs", copied.compile_id);
-    let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
+    let mut portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
+    portable.facts = code_facts(agent, jni, &copied.captured, &decoded, &symbols.method_ids)?;
+    tracing::debug!("compile {}: code facts {:?}", copied.compile_id, portable.facts);
     facts.inlined = portable.methods.len().saturating_sub(1);
     tracing::debug!(
         "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks, VM globals {:?}",
@@ -225,6 +228,25 @@ fn capture_one(
         portable.global_patches.iter().map(|(_, g)| *g).collect::<Vec<_>>()
     );
     store::write_portable(&state.dir, &portable).map_err(|e| Refusal::Undecodable(format!("write failed: {e}")))
+}
+
+/// The code facts (capture/facts.rs) of every method C2 parsed for this nmethod.
+fn code_facts(
+    agent: &Agent,
+    jni: Jni,
+    captured: &jitfleet_relocator::CapturedNmethod,
+    decoded: &jitfleet_relocator::DecodedNmethod,
+    known: &HashMap<u64, usize>,
+) -> Result<jitfleet_relocator::facts::CodeFacts, Refusal> {
+    let no_frame = || Refusal::Facts("no JNI local frame".into());
+    let parsed = facts::parsed_methods(captured, decoded);
+    let mut methods: Vec<usize> = known.values().copied().collect();
+    methods.sort_unstable();
+    jni.with_local_frame(64, || {
+        methods.extend(facts::name_parsed_methods(agent, jni, &parsed, known)?);
+        facts::gather(agent, jni, &methods)
+    })
+    .ok_or_else(no_frame)?
 }
 
 /// The counter name for methods refused for `reason` alone (a static name per reason).

@@ -11,6 +11,7 @@
 
 pub mod jvmci;
 pub mod plan;
+pub mod preconditions;
 
 use crate::capture::blobs;
 use crate::jni::Jni;
@@ -106,7 +107,11 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         }
     };
     tracing::info!("install: {:?} in {}", outcomes, dir.display());
-    let wanted = waiting.values().flatten().flat_map(|nm| nm.methods.iter().skip(1).map(|m| m.class.name.clone())).collect();
+    let wanted = waiting
+        .values()
+        .flatten()
+        .flat_map(|nm| nm.methods.iter().skip(1).map(|m| m.class.name.clone()).chain(preconditions::class_names(&nm.facts).map(String::from)))
+        .collect();
     let state = InstallState {
         waiting: Mutex::new(waiting),
         wanted,
@@ -210,11 +215,20 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
                 }
                 let mut pending = Vec::new();
                 for nm in nmethods {
-                    match inlined_classes(agent, state, &nm) {
-                        Some(classes) => {
+                    let Some(classes) = inlined_classes(agent, state, &nm) else {
+                        pending.push(nm);
+                        continue;
+                    };
+                    let known = known_for(state, &nm.facts);
+                    match jni.with_local_frame(64, || preconditions::check(agent, jni, &known, &nm.facts)) {
+                        Some(preconditions::Verdict::Install) => {
                             jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, &classes, &nm));
                         }
-                        None => pending.push(nm),
+                        Some(preconditions::Verdict::Refuse { reason, detail }) => {
+                            tracing::warn!("not installed {}: {detail}", nm.root().map(|r| r.to_string()).unwrap_or_default());
+                            state.count(reason);
+                        }
+                        Some(preconditions::Verdict::Wait) | None => pending.push(nm),
                     }
                 }
                 if !pending.is_empty() {
@@ -228,6 +242,12 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
             state.ready.lock().unwrap_or_else(|e| e.into_inner()).extend(later);
         }
     });
+}
+
+/// A copy of the prepared classes `facts` names (the lock is not held while calling the VM).
+fn known_for(state: &InstallState, facts: &jitfleet_relocator::facts::CodeFacts) -> HashMap<String, usize> {
+    let known = state.known.lock().unwrap_or_else(|e| e.into_inner());
+    preconditions::class_names(facts).filter_map(|n| known.get(n).map(|&c| (n.to_string(), c))).collect()
 }
 
 /// The classes of `nm`'s inlined methods (in `methods[1..]` order), once every one is prepared
