@@ -249,3 +249,23 @@ fn enum_name(jni: Jni, obj: jobject) -> Option<String> {
     jni.delete_local_ref(s);
     name
 }
+
+/// `Class.forName(name, false, loader)`: loads (never initialises) the class; a local
+/// reference, `None` when it cannot be loaded. For `jitfleet cache verify`, which may load.
+pub fn load_class(jni: Jni, loader: jobject, name: &str) -> Option<jclass> {
+    let ids = loader_ids(jni)?;
+    let binary = new_string(jni, &name.replace('/', "."))?;
+    let args = [jvalue { l: binary }, jvalue { z: JNI_FALSE }, jvalue { l: loader }];
+    let found = jni!(jni, CallStaticObjectMethodA, ids.class_class as jclass, ids.for_name as jmethodID, args.as_ptr());
+    (!jni.clear_exception() && !found.is_null()).then_some(found)
+}
+
+/// `ClassLoader.getSystemClassLoader()` (`platform`: `getPlatformClassLoader()`), a local
+/// reference.
+pub fn builtin_loader(jni: Jni, platform: bool) -> Option<jobject> {
+    let class = jni.find_class("java/lang/ClassLoader")?;
+    let name = if platform { "getPlatformClassLoader" } else { "getSystemClassLoader" };
+    let id = method_id(jni, class, name, "()Ljava/lang/ClassLoader;", true)?;
+    let loader = jni!(jni, CallStaticObjectMethodA, class, id as jmethodID, std::ptr::null());
+    (!jni.clear_exception() && !loader.is_null()).then_some(loader)
+}

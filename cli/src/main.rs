@@ -1,5 +1,6 @@
 //! `jitfleet`: the user's command for everything but running the JVM.
 
+mod cache_verify;
 mod demo;
 mod doctor;
 mod profile_show;
@@ -33,6 +34,11 @@ enum Command {
         #[arg(last = true)]
         jvm_args: Vec<String>,
     },
+    /// Cache directories of portable nmethods.
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
+    },
     /// Profile files written by the agent (JITFLEET_PROFILE_OUT).
     Profile {
         #[command(subcommand)]
@@ -53,6 +59,26 @@ enum Command {
         /// How many classes to generate and compile.
         #[arg(long, default_value_t = 400)]
         classes: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum CacheCommand {
+    /// Check every portable nmethod in DIR against a JVM of this configuration (started with
+    /// `-version`, the application is not run): format, hash, compat key, class bytes.
+    Verify {
+        dir: PathBuf,
+        #[arg(long, default_value = "java")]
+        java: PathBuf,
+        /// libjitfleet.so (default: next to this program, then $JITFLEET_AGENT).
+        #[arg(long)]
+        agent: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The application's JVM options, e.g. -- -cp app.jar -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
+        #[arg(last = true)]
+        jvm_args: Vec<String>,
     },
 }
 
@@ -90,6 +116,9 @@ fn main() -> ExitCode {
             show_profile(&file, json, limit)
         }
         Command::Certs { command: CertsCommand::Init { dir, overwrite } } => certs_init(&dir, overwrite),
+        Command::Cache { command: CacheCommand::Verify { dir, java, agent, json, jvm_args } } => {
+            cache_verify::run(&java, agent, &dir, json, &jvm_args)
+        }
         Command::Demo { java, agent, classes } => demo::run(&java, agent, classes),
     };
     match result {

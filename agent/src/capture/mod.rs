@@ -137,11 +137,19 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     let Some(jni) = current_jni(state.vm) else { return };
     // SAFETY: inside the callback (caller's contract).
     let records = unsafe { oracle::inline_records(compile_info, code_addr) };
-    let name = jni
-        .with_local_frame(32, || method_ref(agent, jni, method as usize))
-        .flatten()
-        .map(|m| m.to_string())
-        .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
+    let mref = jni.with_local_frame(32, || method_ref(agent, jni, method as usize)).flatten();
+    let name = mref.as_ref().map(|m| m.to_string()).unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
+    if mref.is_some_and(|m| agent.config.deny.denies(&m.class.name, &m.name)) {
+        tracing::info!("not captured {name}: on the deny list");
+        *state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry("denied").or_insert(0) += 1;
+        return;
+    }
+    // Mode auto: the cache has code for this method already (this may be that code, installed).
+    if crate::install::in_cache(&name) {
+        tracing::debug!("not captured {name}: the cache has code for it");
+        *state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry("in_cache").or_insert(0) += 1;
+        return;
+    }
     let mut facts = CaptureFacts::default();
     let outcome = capture_one(agent, state, jni, nm, inline_methods, &records, &mut facts);
     let CaptureFacts { compile_id, inlined, all_reasons } = facts;

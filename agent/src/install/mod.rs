@@ -34,6 +34,8 @@ struct Installed {
     name: String,
     method: usize,
     nmethod: u64,
+    /// From the start of the checks to JVMCI's return.
+    micros: u64,
 }
 
 struct InstallState {
@@ -51,6 +53,9 @@ struct InstallState {
     stop: AtomicBool,
     /// This JVM's values of the VM globals the donor's code embedded.
     globals: crate::capture::VmGlobals,
+    /// `MethodRef` display names of every method the cache has code for (mode `auto`: not
+    /// captured again).
+    cached: HashSet<String>,
 }
 
 static STATE: OnceCell<InstallState> = OnceCell::new();
@@ -90,6 +95,10 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
             }
             Ok(nm) if nm.compat_key != digest => "compat_mismatch",
             Ok(nm) => match nm.root() {
+                Some(root) if agent.config.deny.denies(&root.class.name, &root.name) => {
+                    tracing::info!("not installed {root}: on the deny list");
+                    "denied"
+                }
                 Some(root) => {
                     waiting.entry(root.class.name.clone()).or_default().push(nm);
                     "found"
@@ -112,7 +121,9 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         .flatten()
         .flat_map(|nm| nm.methods.iter().skip(1).map(|m| m.class.name.clone()).chain(preconditions::class_names(&nm.facts).map(String::from)))
         .collect();
+    let cached = waiting.values().flatten().filter_map(|nm| nm.root().map(|r| r.to_string())).collect();
     let state = InstallState {
+        cached,
         waiting: Mutex::new(waiting),
         wanted,
         known: Mutex::new(HashMap::new()),
@@ -152,6 +163,12 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         tracing::error!("install is off: {e}");
     }
     jni.delete_local_ref(thread);
+}
+
+/// Whether the cache directory had code (for this compat key) for the method with this
+/// display name (`MethodRef`'s); false outside install and auto modes.
+pub fn in_cache(method: &str) -> bool {
+    STATE.get().is_some_and(|s| s.cached.contains(method))
 }
 
 /// ClassPrepare in install mode: hand a class with waiting code to the installer thread.
@@ -320,7 +337,8 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
                 if current == Some(nmethod) { "is the installed nmethod" } else { "is NOT the installed nmethod" }
             );
             state.count("installed");
-            state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod });
+            let micros = started.elapsed().as_micros() as u64;
+            state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod, micros });
         }
         Err(message) => refuse("jvmci_error", format!("JVMCI refused: {message}")),
     }
@@ -358,6 +376,22 @@ fn current_code(agent: &Agent, method: jmethodID) -> Option<u64> {
     shim.memory().read_u64(ptr + offset, "Method::_code").ok()
 }
 
+/// Outcome counters that are not refusals of a method found in the cache (file-level
+/// outcomes, successes and methods still waiting for their classes).
+const NOT_REFUSALS: [&str; 5] = ["found", "installed", "compat_mismatch", "unreadable", "class_not_ready"];
+
+/// `install_ms_total=.. install_us_median=.. install_us_p99=..` of the installed methods.
+fn install_times(mut micros: Vec<u64>) -> String {
+    micros.sort_unstable();
+    let at = |q: f64| micros.get(((micros.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
+    format!(
+        "install_ms_total={} install_us_median={} install_us_p99={}",
+        micros.iter().sum::<u64>() / 1000,
+        at(0.5),
+        at(0.99)
+    )
+}
+
 /// VMDeath: stop the thread; report whether each installed nmethod is still the method's code.
 pub fn vm_death() {
     let Some(state) = STATE.get() else { return };
@@ -385,12 +419,21 @@ pub fn vm_death() {
         outcomes.insert("class_not_ready".to_string(), (waiting + ready) as u64);
     }
     let summary: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    tracing::info!("install summary: {} still_installed_at_exit={still}", summary.join(" "));
+    let refused: u64 = outcomes.iter().filter(|(k, _)| !NOT_REFUSALS.contains(&k.as_str())).map(|(_, v)| v).sum();
+    let times = install_times(installed.iter().map(|i| i.micros).collect());
+    tracing::info!("install summary: {} refused={refused} {times} still_installed_at_exit={still}", summary.join(" "));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn install_times_summarise_median_and_p99() {
+        assert_eq!(install_times(vec![]), "install_ms_total=0 install_us_median=0 install_us_p99=0");
+        let t = install_times((1..=100).rev().map(|v| v * 1000).collect());
+        assert_eq!(t, "install_ms_total=5050 install_us_median=51000 install_us_p99=99000");
+    }
 
     #[test]
     fn globals_are_patched_with_this_jvms_values() {
