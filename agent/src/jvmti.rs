@@ -279,6 +279,13 @@ impl Jvmti {
         Ok(modifiers)
     }
 
+    /// A class's access flags (`ACC_INTERFACE` 0x200, ...).
+    pub fn class_modifiers(self, class: jclass) -> Result<jint, JvmtiError> {
+        let mut modifiers: jint = 0;
+        call!(self.0, GetClassModifiers, class, &mut modifiers)?;
+        Ok(modifiers)
+    }
+
     /// The direct superinterfaces of a class, as local references.
     pub fn implemented_interfaces(self, class: jclass) -> Result<Vec<jclass>, JvmtiError> {
         let mut count: jint = 0;

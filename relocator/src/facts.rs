@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::portable::ClassRef;
+use crate::portable::{ClassRef, MethodRef};
 
 /// What the receiver must find before it may install a portable nmethod.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +30,37 @@ pub struct CodeFacts {
     /// The static final fields the bytecode of the compiled and inlined methods reads, with
     /// the donor's values: C2 may have folded any of them.
     pub statics: Vec<FoldedStatic>,
+    /// C2's class-hierarchy dependencies as JVMCI assumptions: JVMCI checks them when it
+    /// installs the code and deoptimises it when a class loaded later breaks one.
+    pub assumptions: Vec<PortableAssumption>,
+}
+
+/// One C2 dependency in the form JVMCI 17's `Assumptions` take it. The mapping
+/// (capture/facts.rs) only produces a JVMCI-side dependency at least as strict as C2's
+/// (`code/dependencies.cpp`): `leaf_type` → [`PortableAssumption::LeafType`] (same check);
+/// `abstract_with_unique_concrete_subtype` → `ConcreteSubtype` (same); `unique_implementor`
+/// → `ConcreteSubtype` (stricter: no concrete subclass of the implementor either);
+/// `unique_concrete_method_2/4` on a class context → `ConcreteMethod` (the 2-argument,
+/// name-and-signature check, which sees every override the 4-argument vtable check sees);
+/// `no_finalizable_subclasses` → `NoFinalizableSubclass` (same). `call_site_target_value` and
+/// `unique_concrete_method_4` on interfaces or default methods are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PortableAssumption {
+    LeafType { context: ClassRef },
+    ConcreteSubtype { context: ClassRef, subtype: ClassRef },
+    ConcreteMethod { context: ClassRef, method: MethodRef, implementation: MethodRef },
+    NoFinalizableSubclass { context: ClassRef },
+}
+
+impl PortableAssumption {
+    /// The classes it names (all must be loaded in the receiver).
+    pub fn classes(&self) -> Vec<&ClassRef> {
+        match self {
+            PortableAssumption::LeafType { context } | PortableAssumption::NoFinalizableSubclass { context } => vec![context],
+            PortableAssumption::ConcreteSubtype { context, subtype } => vec![context, subtype],
+            PortableAssumption::ConcreteMethod { context, method, implementation } => vec![context, &method.class, &implementation.class],
+        }
+    }
 }
 
 /// One static final field and the donor's value of it.

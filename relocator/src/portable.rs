@@ -428,6 +428,9 @@ mod tests {
                     descriptor: "I".into(),
                     value: crate::facts::StaticValue::Int(31),
                 }],
+                assumptions: vec![crate::facts::PortableAssumption::LeafType {
+                    context: ClassRef { name: "Shape".into(), loader: "app".into(), bytes_hash: Some([3; 32]) },
+                }],
             },
         }
     }

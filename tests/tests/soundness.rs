@@ -63,3 +63,41 @@ fn code_with_a_folded_static_final_is_installed_where_the_value_is_the_same() {
     assert!(log.contains("installed ShareFolded.mix(I)I (donor"), "{log}");
     assert!(log.contains("at exit ShareFolded.mix(I)I: Method::_code is still the installed nmethod"), "{log}");
 }
+
+/// Class-hierarchy analysis: `ShareCha.total` inlines `ShareChaCounter.step` because no
+/// subclass overrides it (C2's unique-concrete-method dependency, passed to JVMCI as a
+/// `ConcreteMethod` assumption). The receiver loads such a subclass half-way: the installed
+/// code must be deoptimised (JVMCI's dependency check on class loading) and every total
+/// right, as without the agent.
+#[test]
+fn installed_code_under_a_cha_assumption_is_deoptimised_when_a_subclass_arrives() {
+    let dir = scratch("sound-cha");
+    let vanilla = run(java_cmd().args(["ShareCha", ROUNDS, "0", "switch"]));
+    assert!(vanilla.status.success(), "{}", stderr(&vanilla));
+    let expected = stdout(&vanilla);
+    assert!(expected.contains("switched to ShareChaFast"), "{expected}");
+
+    let donor = run(java_cmd()
+        .args(JVMCI)
+        .arg(agent_arg(&format!("mode=capture,cache_dir={},log=debug", dir.display())))
+        .args(["ShareCha", ROUNDS, "0"]));
+    let log = stderr(&donor);
+    assert!(donor.status.success(), "{log}");
+    assert!(log.contains("captured ShareCha.total(LShareChaCounter;I)I"), "{log}");
+    assert!(log.contains("assumptions: [ConcreteMethod { context: ClassRef { name: \"ShareChaCounter\""), "{log}");
+
+    let receiver = run(java_cmd()
+        .args(JVMCI)
+        .args(["-XX:+UnlockDiagnosticVMOptions", "-XX:+DisplayVMOutputToStderr", "-XX:+PrintCompilation"])
+        .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+        .args(["ShareCha", ROUNDS, PAUSE_MS, "switch"]));
+    let log = stderr(&receiver);
+    assert!(receiver.status.success(), "{log}");
+    assert_eq!(stdout(&receiver), expected, "{log}");
+    assert!(log.contains("installed ShareCha.total(LShareChaCounter;I)I (donor"), "{log}");
+    // The installed nmethod (JVMCI ids from 900000000) was made not entrant; the method no
+    // longer runs it at exit.
+    let total: Vec<&str> = log.lines().filter(|l| l.contains("ShareCha::total") && l.contains(" 9000000")).collect();
+    assert!(total.iter().any(|l| l.contains("made not entrant")), "{total:?}\n{log}");
+    assert!(log.contains("at exit ShareCha.total(LShareChaCounter;I)I: Method::_code is no longer the installed nmethod"), "{log}");
+}

@@ -19,8 +19,8 @@ use crate::lifecycle::Agent;
 use crate::loaders;
 use crate::statics;
 use jitfleet_relocator::deps::{DepArg, DepType};
-use jitfleet_relocator::facts::{scan, BytecodeRef, CodeFacts, ConstantPool, FoldedStatic};
-use jitfleet_relocator::portable::{ClassRef, Refusal};
+use jitfleet_relocator::facts::{scan, BytecodeRef, CodeFacts, ConstantPool, FoldedStatic, PortableAssumption};
+use jitfleet_relocator::portable::{ClassRef, MethodRef, Refusal};
 use jitfleet_relocator::{CapturedNmethod, DecodedNmethod};
 use jvmti_sys::*;
 use std::collections::{BTreeSet, HashMap};
@@ -171,3 +171,91 @@ fn add_initialised(agent: &Agent, jni: Jni, class: jclass, facts: &mut CodeFacts
     Ok(r)
 }
 
+
+/// C2's dependencies other than `evol_method`, as JVMCI assumptions (the mapping and why it is
+/// sound: [`PortableAssumption`]). `known` are the jmethodIDs of the methods already named;
+/// their classes' loaders are where the dependencies' classes are looked up.
+pub fn assumptions(
+    agent: &Agent,
+    jni: Jni,
+    captured: &CapturedNmethod,
+    decoded: &DecodedNmethod,
+    known: &[usize],
+) -> Result<Vec<PortableAssumption>, Refusal> {
+    let deps: Vec<_> = decoded.dependencies.iter().filter(|d| d.kind != DepType::EvolMethod).collect();
+    if deps.is_empty() {
+        return Ok(Vec::new());
+    }
+    let jvmti = agent.jvmti;
+    let shim = agent.shim.as_ref().ok_or_else(|| Refusal::Facts("no shim".into()))?;
+    let layout = shim.layout().method.as_ref().ok_or_else(|| Refusal::Facts("no method layout".into()))?;
+    let mem = shim.memory();
+    let mut loaders: Vec<jobject> = known
+        .iter()
+        .filter_map(|&m| jvmti.method_declaring_class(m as jmethodID).ok())
+        .filter_map(|c| jvmti.class_loader(c).ok())
+        .collect();
+    loaders.push(std::ptr::null_mut());
+    let refuse = |what: String| Refusal::Dependencies(what);
+    let metadata = |arg: &DepArg| match arg {
+        DepArg::Metadata(i) if i.0 > 0 => captured.metadata.get(i.0 as usize - 1).copied(),
+        _ => None,
+    };
+    // A class by its Klass*: the name HotSpot has for it, found through the known loaders.
+    let class_by_name = |name: &str| -> Result<(jclass, ClassRef), Refusal> {
+        let class = loaders.iter().find_map(|&l| statics::find_loaded(jni, l, name)).ok_or_else(|| refuse(format!("class {name} not found")))?;
+        let r = statics::class_ref(agent, jni, class).ok_or_else(|| refuse(format!("class {name} cannot be named")))?;
+        if r.bytes_hash.is_none() && r.loader != "boot" {
+            return Err(Refusal::NoFingerprint(r.name));
+        }
+        Ok((class, r))
+    };
+    let klass = |ptr: u64| -> Result<(jclass, ClassRef), Refusal> {
+        let name = crate::shim::method::read_klass_name(mem, layout, ptr).map_err(|e| refuse(e.to_string()))?;
+        class_by_name(&name)
+    };
+    let method = |ptr: u64| -> Result<(jclass, MethodRef), Refusal> {
+        let snap = crate::shim::method::read_method(mem, layout, None, None, ptr).map_err(|e| refuse(e.to_string()))?;
+        let (Some(holder), Some(name), Some(descriptor)) = (snap.holder, snap.name, snap.signature) else {
+            return Err(refuse(format!("Method* {ptr:#x} cannot be named")));
+        };
+        let (class, r) = class_by_name(&holder)?;
+        Ok((class, MethodRef { class: r, name, descriptor }))
+    };
+    let is_interface = |class: jclass| jni.with_local_frame(4, || jvmti_is_interface(agent, class)).unwrap_or(true);
+    let mut out = Vec::new();
+    for d in deps {
+        let arg = |i: usize| d.args.get(i).and_then(metadata).ok_or_else(|| refuse(format!("{:?}: argument {i} missing", d.kind)));
+        let assumption = match d.kind {
+            DepType::LeafType => PortableAssumption::LeafType { context: klass(arg(0)?)?.1 },
+            DepType::NoFinalizableSubclasses => PortableAssumption::NoFinalizableSubclass { context: klass(arg(0)?)?.1 },
+            DepType::AbstractWithUniqueConcreteSubtype | DepType::UniqueImplementor => {
+                PortableAssumption::ConcreteSubtype { context: klass(arg(0)?)?.1, subtype: klass(arg(1)?)?.1 }
+            }
+            DepType::UniqueConcreteMethod2 | DepType::UniqueConcreteMethod4 => {
+                let (impl_class, implementation) = method(arg(1)?)?;
+                let (context_class, context) = match d.args.first() {
+                    Some(DepArg::DefaultContext) => (impl_class, implementation.class.clone()),
+                    _ => klass(arg(0)?)?,
+                };
+                // JVMCI records the 2-argument check; it is as strict as C2's only for class
+                // contexts and methods declared in classes (see PortableAssumption).
+                if is_interface(context_class) || is_interface(impl_class) {
+                    return Err(refuse(format!("{:?} with an interface context or a default method", d.kind)));
+                }
+                let resolved = if d.kind == DepType::UniqueConcreteMethod4 { method(arg(3)?)?.1 } else { implementation.clone() };
+                PortableAssumption::ConcreteMethod { context, method: resolved, implementation }
+            }
+            other => return Err(refuse(format!("{other:?}"))),
+        };
+        if !out.contains(&assumption) {
+            out.push(assumption);
+        }
+    }
+    Ok(out)
+}
+
+/// JVMTI `IsInterface`, through the class modifiers (`ACC_INTERFACE` 0x200).
+fn jvmti_is_interface(agent: &Agent, class: jclass) -> bool {
+    agent.jvmti.class_modifiers(class).map(|m| m & 0x200 != 0).unwrap_or(true)
+}

@@ -252,7 +252,9 @@ fn code_facts(
     methods.sort_unstable();
     jni.with_local_frame(64, || {
         methods.extend(facts::name_parsed_methods(agent, jni, &parsed, known)?);
-        facts::gather(agent, jni, &methods)
+        let mut gathered = facts::gather(agent, jni, &methods)?;
+        gathered.assumptions = facts::assumptions(agent, jni, captured, decoded, &methods)?;
+        Ok(gathered)
     })
     .ok_or_else(no_frame)?
 }

@@ -239,7 +239,7 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
                     let known = known_for(state, &nm.facts);
                     match jni.with_local_frame(64, || preconditions::check(agent, jni, &known, &nm.facts)) {
                         Some(preconditions::Verdict::Install) => {
-                            jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, &classes, &nm));
+                            jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, &classes, &nm, &known));
                         }
                         Some(preconditions::Verdict::Refuse { reason, detail }) => {
                             tracing::warn!("not installed {}: {detail}", nm.root().map(|r| r.to_string()).unwrap_or_default());
@@ -282,7 +282,15 @@ fn inlined_classes(agent: &Agent, state: &InstallState, nm: &PortableNmethod) ->
         .collect()
 }
 
-fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inlined: &[jclass], nm: &PortableNmethod) {
+fn install_one(
+    agent: &Agent,
+    state: &InstallState,
+    jni: Jni,
+    class: jclass,
+    inlined: &[jclass],
+    nm: &PortableNmethod,
+    known: &HashMap<String, usize>,
+) {
     let Some(root) = nm.root() else { return };
     let name = root.to_string();
     let started = Instant::now();
@@ -306,10 +314,15 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
             return refuse("class_mismatch", format!("{}: the class bytes differ from the donor's (or were not seen)", m.class.name));
         }
     }
-    let plan = match plan::build_plan(nm, &resolve_target) {
+    let mut plan = match plan::build_plan(nm, &resolve_target) {
         Ok(p) => p,
         Err(e) => return refuse("unresolved", e.to_string()),
     };
+    // The assumptions section goes last, naming helper entries after the nmethod's methods.
+    let Some((assumed, section)) = preconditions::assumption_plan(&nm.facts, known, nm.methods.len()) else {
+        return refuse("class_mismatch", "a class of its assumptions is not here".into());
+    };
+    plan.ints.extend(section);
     let Some(method) = agent
         .jvmti
         .class_methods(class)
@@ -326,6 +339,7 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
         .iter()
         .zip(&nm.methods)
         .map(|(c, m)| jvmci::HelperMethod { class: *c, name: m.name.clone(), descriptor: m.descriptor.clone() })
+        .chain(assumed)
         .collect();
     match jvmci::install(jni, &state.helper, &methods, &code, &plan.ints, &plan.longs) {
         Ok(nmethod) => {

@@ -9,7 +9,9 @@
 use crate::jni::Jni;
 use crate::lifecycle::Agent;
 use crate::statics;
-use jitfleet_relocator::facts::{CodeFacts, StaticValue};
+use crate::install::jvmci::HelperMethod;
+use jitfleet_relocator::facts::{CodeFacts, PortableAssumption, StaticValue};
+use jitfleet_relocator::portable::ClassRef;
 use jvmti_sys::jclass;
 use std::collections::HashMap;
 
@@ -26,7 +28,56 @@ pub enum Verdict {
 
 /// The class names `facts` needs handed over by ClassPrepare.
 pub fn class_names(facts: &CodeFacts) -> impl Iterator<Item = &str> {
-    facts.initialised.iter().map(|c| c.name.as_str()).chain(facts.statics.iter().map(|s| s.holder.name.as_str()))
+    facts
+        .initialised
+        .iter()
+        .map(|c| c.name.as_str())
+        .chain(facts.statics.iter().map(|s| s.holder.name.as_str()))
+        .chain(facts.assumptions.iter().flat_map(|a| a.classes()).map(|c| c.name.as_str()))
+}
+
+/// The same class here: loader and bytes (no hash on either side only for boot classes).
+fn same_class(agent: &Agent, jni: Jni, class: jclass, wanted: &ClassRef) -> Result<(), String> {
+    let Some(here) = statics::class_ref(agent, jni, class) else {
+        return Err(format!("{} cannot be named here", wanted.name));
+    };
+    if here.loader != wanted.loader {
+        return Err(format!("{}: loader {} here, {} in the donor", wanted.name, here.loader, wanted.loader));
+    }
+    if here.bytes_hash != wanted.bytes_hash || (here.bytes_hash.is_none() && here.loader != "boot") {
+        return Err(format!("{}: the class bytes differ from the donor's (or were not seen)", wanted.name));
+    }
+    Ok(())
+}
+
+/// The assumptions as helper entries and the plan section appended after everything else
+/// (`n (kind index*)*`, kind 0 LeafType(context), 1 ConcreteSubtype(context, subtype),
+/// 2 ConcreteMethod(context, method, implementation), 3 NoFinalizableSubclass(context); an
+/// index names an entry of the helper's method list, counted from `first_index`; type-only
+/// entries have an empty name). Read by `Installer.readAssumptions`. Call after [`check`]
+/// said [`Verdict::Install`] (every class is then known).
+pub fn assumption_plan(facts: &CodeFacts, known: &HashMap<String, usize>, first_index: usize) -> Option<(Vec<HelperMethod>, Vec<i32>)> {
+    let mut entries = Vec::new();
+    let mut ints = vec![i32::try_from(facts.assumptions.len()).ok()?];
+    let mut entry = |class: &ClassRef, name: &str, descriptor: &str| -> Option<i32> {
+        let c = *known.get(&class.name)? as jclass;
+        entries.push(HelperMethod { class: c, name: name.to_string(), descriptor: descriptor.to_string() });
+        i32::try_from(first_index + entries.len() - 1).ok()
+    };
+    for a in &facts.assumptions {
+        match a {
+            PortableAssumption::LeafType { context } => ints.extend([0, entry(context, "", "")?]),
+            PortableAssumption::ConcreteSubtype { context, subtype } => ints.extend([1, entry(context, "", "")?, entry(subtype, "", "")?]),
+            PortableAssumption::ConcreteMethod { context, method, implementation } => ints.extend([
+                2,
+                entry(context, "", "")?,
+                entry(&method.class, &method.name, &method.descriptor)?,
+                entry(&implementation.class, &implementation.name, &implementation.descriptor)?,
+            ]),
+            PortableAssumption::NoFinalizableSubclass { context } => ints.extend([3, entry(context, "", "")?]),
+        }
+    }
+    Some((entries, ints))
 }
 
 /// Checks `facts` against this JVM. `known` holds global references of the prepared classes
@@ -41,15 +92,15 @@ pub fn check(agent: &Agent, jni: Jni, known: &HashMap<String, usize>, facts: &Co
         if !statics::initialised(jvmti, class) {
             return Verdict::Wait;
         }
-        let Some(here) = statics::class_ref(agent, jni, class) else {
-            return refuse("class_mismatch", format!("{} cannot be named here", wanted.name));
-        };
-        if here.loader != wanted.loader {
-            return refuse("class_mismatch", format!("{}: loader {} here, {} in the donor", wanted.name, here.loader, wanted.loader));
+        if let Err(detail) = same_class(agent, jni, class, wanted) {
+            return refuse("class_mismatch", detail);
         }
-        // No hash on either side is accepted for boot classes only (CDS; same JDK build).
-        if here.bytes_hash != wanted.bytes_hash || (here.bytes_hash.is_none() && here.loader != "boot") {
-            return refuse("class_mismatch", format!("{}: the class bytes differ from the donor's (or were not seen)", wanted.name));
+    }
+    // Classes of assumptions need only be loaded (JVMCI checks the hierarchy at install).
+    for wanted in facts.assumptions.iter().flat_map(|a| a.classes()) {
+        let Some(&class) = known.get(&wanted.name) else { return Verdict::Wait };
+        if let Err(detail) = same_class(agent, jni, class as jclass, wanted) {
+            return refuse("class_mismatch", detail);
         }
     }
     for s in &facts.statics {

@@ -121,8 +121,11 @@ public final class Installer {
         HotSpotCodeCacheProvider codeCache = (HotSpotCodeCacheProvider) backend.getCodeCache();
         MetaAccessProvider meta = backend.getMetaAccess();
         HotSpotResolvedJavaMethod[] methods = new HotSpotResolvedJavaMethod[classes.length];
+        ResolvedJavaType[] types = new ResolvedJavaType[classes.length];
         for (int i = 0; i < classes.length; i++) {
-            methods[i] = find(meta.lookupJavaType(classes[i]), names[i], descriptors[i]);
+            types[i] = meta.lookupJavaType(classes[i]);
+            // Type-only entries (empty name) serve the assumptions (Assumptions.java).
+            methods[i] = names[i].isEmpty() ? null : find(types[i], names[i], descriptors[i]);
         }
         PlatformKind word = codeCache.getTarget().arch.getWordKind();
         Reader r = new Reader(plan, longs, methods, codeCache.getTarget().arch.getRegisters(), word);
@@ -156,12 +159,14 @@ public final class Installer {
             int continuation = r.next();
             sites.add(new ImplicitExceptionDispatch(pc, continuation, r.debugInfo()));
         }
+        Assumption[] assumptions = Assumptions.read(plan, r.at, types, methods);
+        HotSpotResolvedJavaMethod[] inlined = java.util.Arrays.stream(methods).filter(m -> m != null).toArray(HotSpotResolvedJavaMethod[]::new);
         // The installer needs relocations and debug info in pc order.
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
         StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);
         HotSpotResolvedJavaMethod root = methods[0];
         HotSpotCompiledNmethod nmethod = new HotSpotCompiledNmethod("jitfleet:" + root.format("%H.%n(%p)"), code, code.length,
-                        sites.toArray(new Site[0]), new Assumption[0], methods, new Comment[0], new byte[0], 1, new DataPatch[0],
+                        sites.toArray(new Site[0]), assumptions, inlined, new Comment[0], new byte[0], 1, new DataPatch[0],
                         false, frameSize, rescue, root, entryBci, NEXT_ID.getAndIncrement(), 0L, false);
         InstalledCode installed = codeCache.setDefaultCode(root, nmethod);
         if (installed == null || !installed.isValid()) {
