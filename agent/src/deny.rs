@@ -57,7 +57,11 @@ impl DenyList {
         let binary = class.replace('/', ".");
         self.patterns.iter().any(|p| {
             let class_matches = if p.class_prefix { binary.starts_with(&p.class) } else { binary == p.class };
-            class_matches && p.method.as_deref().map_or(true, |m| m == method)
+            let method_matches = match &p.method {
+                None => true,
+                Some(m) => m == method,
+            };
+            class_matches && method_matches
         })
     }
 }
