@@ -269,3 +269,8 @@ pub fn builtin_loader(jni: Jni, platform: bool) -> Option<jobject> {
     let loader = jni!(jni, CallStaticObjectMethodA, class, id as jmethodID, std::ptr::null());
     (!jni.clear_exception() && !loader.is_null()).then_some(loader)
 }
+
+/// The superclass of `class` (null for `java.lang.Object` and interfaces), a local reference.
+pub fn superclass(jni: Jni, class: jclass) -> jclass {
+    jni!(jni, GetSuperclass, class)
+}

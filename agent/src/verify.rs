@@ -87,6 +87,8 @@ fn verify_file(agent: &Agent, jni: Jni, path: &Path, digest: Option<[u8; 32]>) -
     let mut refs: Vec<&ClassRef> = nm.methods.iter().map(|m| &m.class).collect();
     refs.extend(nm.facts.initialised.iter());
     refs.extend(nm.facts.statics.iter().map(|s| &s.holder));
+    refs.extend(nm.facts.layout.iter());
+    refs.extend(nm.facts.assumptions.iter().flat_map(|a| a.classes()));
     let mut unchecked = Vec::new();
     for c in refs {
         if !classes.insert((c.name.clone(), c.loader.clone())) {

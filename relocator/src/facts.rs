@@ -33,6 +33,9 @@ pub struct CodeFacts {
     /// C2's class-hierarchy dependencies as JVMCI assumptions: JVMCI checks them when it
     /// installs the code and deoptimises it when a class loaded later breaks one.
     pub assumptions: Vec<PortableAssumption>,
+    /// Classes whose instance field layout the code has baked in (field offsets of
+    /// `getfield`/`putfield`), with their superclasses: their bytes must be the donor's.
+    pub layout: Vec<ClassRef>,
 }
 
 /// One C2 dependency in the form JVMCI 17's `Assumptions` take it. The mapping
@@ -140,6 +143,8 @@ pub enum BytecodeRef {
     New { class: String },
     /// `invokestatic` of a method named in `class`.
     InvokeStatic { class: String },
+    /// `getfield`/`putfield` of a field named in `class`.
+    InstanceField { class: String },
 }
 
 /// Why a method's bytecode or constant pool could not be read.
@@ -298,7 +303,7 @@ fn instruction_length(code: &[u8], at: usize) -> Result<usize, FactsError> {
     })
 }
 
-/// Every static field access, allocation and static call the bytecode names, in order,
+/// Every static and instance field access, allocation and static call the bytecode names, in order,
 /// without duplicates. `code` is a method's bytecode as JVMTI `GetBytecodes` returns it
 /// (unrewritten: constant-pool indices in class-file order).
 pub fn scan(code: &[u8], pool: &ConstantPool) -> Result<Vec<BytecodeRef>, FactsError> {
@@ -317,6 +322,7 @@ pub fn scan(code: &[u8], pool: &ConstantPool) -> Result<Vec<BytecodeRef>, FactsE
             }
             0xbb => Some(BytecodeRef::New { class: pool.class_name(index())?.into() }),
             0xb8 => Some(BytecodeRef::InvokeStatic { class: pool.member(index())?.0.into() }),
+            0xb4 | 0xb5 => Some(BytecodeRef::InstanceField { class: pool.member(index())?.0.into() }),
             _ => None,
         };
         if let Some(r) = found {
@@ -369,6 +375,7 @@ mod tests {
             0xc4, 0x84, 0, 1, 0, 1, // wide iinc
             0xb8, 0, 11, // invokestatic Box.N
             0xb3, 0, 6, // putstatic Conf.N:I (same field: reported once)
+            0xb4, 0, 6, // getfield Conf.N:I
             0xb1,
         ];
         let refs = scan(&code, &pool).unwrap();
@@ -378,6 +385,7 @@ mod tests {
                 BytecodeRef::StaticField { class: "Conf".into(), name: "N".into(), descriptor: "I".into() },
                 BytecodeRef::New { class: "Box".into() },
                 BytecodeRef::InvokeStatic { class: "Box".into() },
+                BytecodeRef::InstanceField { class: "Conf".into() },
             ]
         );
     }

@@ -431,6 +431,7 @@ mod tests {
                 assumptions: vec![crate::facts::PortableAssumption::LeafType {
                     context: ClassRef { name: "Shape".into(), loader: "app".into(), bytes_hash: Some([3; 32]) },
                 }],
+                layout: vec![ClassRef { name: "Box".into(), loader: "app".into(), bytes_hash: Some([4; 32]) }],
             },
         }
     }

@@ -101,3 +101,48 @@ fn installed_code_under_a_cha_assumption_is_deoptimised_when_a_subclass_arrives(
     assert!(total.iter().any(|l| l.contains("made not entrant")), "{total:?}\n{log}");
     assert!(log.contains("at exit ShareCha.total(LShareChaCounter;I)I: Method::_code is no longer the installed nmethod"), "{log}");
 }
+
+/// Field offsets: `ShareLayout.weigh` reads two int fields of `ShareLayoutBox`, whose offsets
+/// C2 compiles into the code. The receiver runs with another version of that class (a long
+/// field first, so the ints move) ahead on the class path: the code must be refused
+/// (class_mismatch), and the program print what it prints without the agent.
+#[test]
+fn code_reading_fields_is_refused_where_the_class_layout_differs() {
+    let dir = scratch("sound-layout");
+    let donor = run(java_cmd()
+        .args(JVMCI)
+        .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
+        .args(["ShareLayout", ROUNDS, "0"]));
+    assert!(donor.status.success(), "{}", stderr(&donor));
+    assert!(stderr(&donor).contains("captured ShareLayout.weigh(LShareLayoutBox;I)I"), "{}", stderr(&donor));
+
+    // The other version of the box, compiled next to the test classes.
+    let variant = dir.join("variant");
+    std::fs::create_dir_all(&variant).unwrap();
+    let source = variant.join("ShareLayoutBox.java");
+    std::fs::write(
+        &source,
+        "class ShareLayoutBox { long pad = 1; int a; int b; ShareLayoutBox(int a, int b) { this.a = a; this.b = b; } }\n",
+    )
+    .unwrap();
+    let javac = match std::env::var_os("JAVA_HOME") {
+        Some(home) => std::path::PathBuf::from(home).join("bin/javac"),
+        None => "javac".into(),
+    };
+    let status = std::process::Command::new(javac).arg("-d").arg(&variant).arg(&source).status().unwrap();
+    assert!(status.success());
+    let class_path = format!("{}:{}", variant.display(), classes().display());
+
+    let vanilla = run(java_cmd().args(["-cp", &class_path, "ShareLayout", ROUNDS, "0"]));
+    assert!(vanilla.status.success(), "{}", stderr(&vanilla));
+    let receiver = run(java_cmd()
+        .args(["-cp", &class_path])
+        .args(JVMCI)
+        .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+        .args(["ShareLayout", ROUNDS, PAUSE_MS]));
+    let log = stderr(&receiver);
+    assert!(receiver.status.success(), "{log}");
+    assert_eq!(stdout(&receiver), stdout(&vanilla), "{log}");
+    assert!(log.contains("not installed ShareLayout.weigh(LShareLayoutBox;I)I: ShareLayoutBox: the class bytes differ"), "{log}");
+    assert!(!log.contains("installed ShareLayout.weigh(LShareLayoutBox;I)I (donor"), "{log}");
+}

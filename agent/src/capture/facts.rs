@@ -127,7 +127,10 @@ pub fn gather(agent: &Agent, jni: Jni, methods: &[usize]) -> Result<CodeFacts, R
 fn record(agent: &Agent, jni: Jni, loader: jobject, r: &BytecodeRef, facts: &mut CodeFacts) -> Result<(), Refusal> {
     let jvmti = agent.jvmti;
     let named = match r {
-        BytecodeRef::StaticField { class, .. } | BytecodeRef::New { class } | BytecodeRef::InvokeStatic { class } => class,
+        BytecodeRef::StaticField { class, .. }
+        | BytecodeRef::New { class }
+        | BytecodeRef::InvokeStatic { class }
+        | BytecodeRef::InstanceField { class } => class,
     };
     // Not loaded for this loader: C2 cannot have relied on it (it traps there instead).
     let Some(target) = statics::find_loaded(jni, loader, named) else { return Ok(()) };
@@ -152,6 +155,25 @@ fn record(agent: &Agent, jni: Jni, loader: jobject, r: &BytecodeRef, facts: &mut
         BytecodeRef::New { .. } | BytecodeRef::InvokeStatic { .. } => {
             if statics::initialised(jvmti, target) {
                 add_initialised(agent, jni, target, facts)?;
+            }
+        }
+        // C2 compiles the field's offset into the code: the class and its superclasses (whose
+        // fields come first) must have the donor's bytes.
+        BytecodeRef::InstanceField { .. } => {
+            let mut class = target;
+            for _ in 0..64 {
+                if class.is_null() {
+                    break;
+                }
+                let r = statics::class_ref(agent, jni, class).ok_or_else(|| Refusal::Facts("a class that cannot be named".into()))?;
+                if r.bytes_hash.is_none() && r.loader != "boot" {
+                    return Err(Refusal::NoFingerprint(r.name));
+                }
+                if facts.layout.contains(&r) {
+                    break;
+                }
+                facts.layout.push(r);
+                class = statics::superclass(jni, class);
             }
         }
     }

@@ -34,6 +34,7 @@ pub fn class_names(facts: &CodeFacts) -> impl Iterator<Item = &str> {
         .map(|c| c.name.as_str())
         .chain(facts.statics.iter().map(|s| s.holder.name.as_str()))
         .chain(facts.assumptions.iter().flat_map(|a| a.classes()).map(|c| c.name.as_str()))
+        .chain(facts.layout.iter().map(|c| c.name.as_str()))
 }
 
 /// The same class here: loader and bytes (no hash on either side only for boot classes).
@@ -96,8 +97,9 @@ pub fn check(agent: &Agent, jni: Jni, known: &HashMap<String, usize>, facts: &Co
             return refuse("class_mismatch", detail);
         }
     }
-    // Classes of assumptions need only be loaded (JVMCI checks the hierarchy at install).
-    for wanted in facts.assumptions.iter().flat_map(|a| a.classes()) {
+    // Classes of assumptions and field layouts need only be loaded (JVMCI checks the
+    // hierarchy at install; a layout is fixed once the class is loaded).
+    for wanted in facts.assumptions.iter().flat_map(|a| a.classes()).chain(&facts.layout) {
         let Some(&class) = known.get(&wanted.name) else { return Verdict::Wait };
         if let Err(detail) = same_class(agent, jni, class as jclass, wanted) {
             return refuse("class_mismatch", detail);
