@@ -207,10 +207,9 @@ public class DiffSuite {
         return a + joined.hashCode();
     }
 
-    // ---- a branch that flips after the capture
-    static boolean flipped;
-
-    static int flip(int i) {
+    // ---- a branch that flips after the capture: never taken while the code is captured (C2
+    // leaves an uncommon trap there), taken in the second half of a "flip" run
+    static int flip(int i, boolean flipped) {
         if (flipped) {
             return i * 3 + 1;
         }
@@ -222,6 +221,7 @@ public class DiffSuite {
         long pause = Long.parseLong(args[1]);
         boolean flip = args.length > 2 && args[2].equals("flip");
         long[] sums = new long[NAMES.length];
+        boolean flipped = false;
         for (int r = 0; r < rounds; r++) {
             if (flip && r == rounds / 2) {
                 flipped = true;
@@ -238,7 +238,7 @@ public class DiffSuite {
                 sums[7] += sync(k + j);
                 sums[9] += tableswitch(r * 16 + j);
                 sums[10] += lookupswitch(r * 16 + j);
-                sums[12] += flip(k + j);
+                sums[12] += flip(k + j, flipped);
             }
             sums[8] += strings(r);
             if ((r & 3) == 0) {
