@@ -24,6 +24,12 @@ pub enum Mode {
     Capture,
     /// Install the portable nmethods of `cache_dir` through JVMCI as their classes become ready.
     Install,
+    /// Install what `cache_dir` has and capture what is new (methods already in the cache are
+    /// not captured again): a cache trained by ordinary runs.
+    Auto,
+    /// Check every portable nmethod of `cache_dir` against this JVM and report; used by
+    /// `jitfleet cache verify`.
+    Verify,
 }
 
 impl Mode {
@@ -34,6 +40,8 @@ impl Mode {
             "doctor" => Some(Mode::Doctor),
             "capture" => Some(Mode::Capture),
             "install" => Some(Mode::Install),
+            "auto" => Some(Mode::Auto),
+            "verify" => Some(Mode::Verify),
             _ => None,
         }
     }
@@ -84,6 +92,8 @@ pub struct Config {
     pub shim_dump: Option<String>,
     /// Where `capture` writes and `install` reads portable nmethods.
     pub cache_dir: Option<PathBuf>,
+    /// Methods never installed nor captured (`deny.rs`).
+    pub deny: crate::deny::DenyList,
 }
 
 impl Default for Config {
@@ -99,6 +109,7 @@ impl Default for Config {
             doctor_out: None,
             shim_dump: None,
             cache_dir: None,
+            deny: Default::default(),
         }
     }
 }
@@ -135,7 +146,7 @@ impl fmt::Display for ConfigError {
 /// Every key, its meaning and its default: the single source for `--help`-like output and
 /// README.md's table.
 pub const KEYS: &[(&str, &str, &str)] = &[
-    ("mode", "off | observe | doctor | capture | install", "observe"),
+    ("mode", "off | observe | doctor | capture | install | auto | verify", "observe"),
     ("log", "error | warn | info | debug | trace", "warn"),
     ("log_file", "append log lines to this file instead of stderr", "stderr"),
     ("profile_out", "write profiles here (%p = pid, %a = app)", "not written"),
@@ -145,6 +156,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("doctor_out", "doctor mode: write the JSON report here", "stdout"),
     ("shim_dump", "diagnostics: dump raw snapshots of classes whose name contains this at exit", "off"),
     ("cache_dir", "capture/install: the directory of portable nmethods", "required by capture and install"),
+    ("deny", "methods never installed nor captured: CLASS::METHOD patterns separated by ; (or , in the environment)", "none"),
 ];
 
 impl Config {
@@ -171,7 +183,7 @@ impl Config {
             })?;
             config.set(key.trim(), value.trim(), Source::AgentOptions)?;
         }
-        if matches!(config.mode, Mode::Capture | Mode::Install) && config.cache_dir.is_none() {
+        if matches!(config.mode, Mode::Capture | Mode::Install | Mode::Auto | Mode::Verify) && config.cache_dir.is_none() {
             return Err(ConfigError {
                 key: "cache_dir".to_string(),
                 source: Source::AgentOptions,
@@ -187,7 +199,7 @@ impl Config {
         match key {
             "mode" => {
                 self.mode = Mode::parse(value).ok_or_else(|| {
-                    err(format!("unknown mode '{value}' (expected off, observe, doctor, capture or install)"))
+                    err(format!("unknown mode '{value}' (expected off, observe, doctor, capture, install, auto or verify)"))
                 })?
             }
             "log" => {
@@ -221,6 +233,7 @@ impl Config {
             "doctor_out" => self.doctor_out = Some(non_empty_path(value).map_err(err)?),
             "shim_dump" => self.shim_dump = Some(value.to_string()),
             "cache_dir" => self.cache_dir = Some(non_empty_path(value).map_err(err)?),
+            "deny" => self.deny = crate::deny::DenyList::parse(value).map_err(err)?,
             _ => {
                 let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
                 return Err(err(format!("unknown key (known: {})", known.join(", "))));
@@ -285,7 +298,7 @@ mod tests {
         let e = Config::load(env(&[]), Some("mode=fast")).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "agent option 'mode': unknown mode 'fast' (expected off, observe, doctor, capture or install)"
+            "agent option 'mode': unknown mode 'fast' (expected off, observe, doctor, capture, install, auto or verify)"
         );
         let e = Config::load(env(&[]), Some("profile_top=0")).unwrap_err();
         assert!(e.to_string().contains("from 1 to 1000000"), "{e}");
@@ -306,6 +319,17 @@ mod tests {
         assert!(e.to_string().contains("needs a cache directory"), "{e}");
         let e = Config::load(env(&[]), Some("mode=capture,cache_dir=")).unwrap_err();
         assert_eq!(e.key, "cache_dir");
+    }
+
+    #[test]
+    fn the_deny_list_is_read_from_both_places_and_checked() {
+        let c = Config::load(env(&[("JITFLEET_DENY", "a.B::c,d.E::*")]), None).unwrap();
+        assert!(c.deny.denies("a/B", "c") && c.deny.denies("d/E", "x") && !c.deny.denies("a/B", "d"));
+        let c = Config::load(env(&[]), Some("mode=observe,deny=a.B::c;d.E::*")).unwrap();
+        assert!(c.deny.denies("d/E", "x"));
+        let e = Config::load(env(&[("JITFLEET_DENY", "a.B")]), None).unwrap_err();
+        assert_eq!(e.key, "deny");
+        assert!(e.to_string().contains("is not CLASS::METHOD"), "{e}");
     }
 
     #[test]

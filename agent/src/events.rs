@@ -24,7 +24,7 @@ pub fn enable(agent: &Agent, how: Start) -> Result<(), JvmtiError> {
     if how == Start::OnLoad {
         events.push(jvmtiEvent::JVMTI_EVENT_VM_INIT);
     }
-    if matches!(agent.config.mode, Mode::Observe | Mode::Capture | Mode::Install) {
+    if matches!(agent.config.mode, Mode::Observe | Mode::Capture | Mode::Install | Mode::Auto | Mode::Verify) {
         callbacks.ClassFileLoadHook = Some(on_class_file_load);
         callbacks.ClassPrepare = Some(on_class_prepare);
         callbacks.DynamicCodeGenerated = Some(on_dynamic_code);
@@ -38,7 +38,7 @@ pub fn enable(agent: &Agent, how: Start) -> Result<(), JvmtiError> {
             jvmtiEvent::JVMTI_EVENT_CLASS_PREPARE,
             jvmtiEvent::JVMTI_EVENT_DYNAMIC_CODE_GENERATED,
         ]);
-        if agent.compile_events && agent.config.mode != Mode::Install {
+        if agent.compile_events && matches!(agent.config.mode, Mode::Observe | Mode::Capture | Mode::Auto) {
             callbacks.CompiledMethodLoad = Some(on_compiled_method_load);
             callbacks.CompiledMethodUnload = Some(on_compiled_method_unload);
             events.extend([
@@ -71,7 +71,7 @@ pub fn enable(agent: &Agent, how: Start) -> Result<(), JvmtiError> {
 
 /// VMInit: from now on the load hook may run without costing start-up (see [`enable`]).
 pub fn enable_class_hook(agent: &Agent) {
-    if matches!(agent.config.mode, Mode::Observe | Mode::Capture | Mode::Install) {
+    if matches!(agent.config.mode, Mode::Observe | Mode::Capture | Mode::Install | Mode::Auto | Mode::Verify) {
         if let Err(e) = agent.jvmti.enable_event(jvmtiEvent::JVMTI_EVENT_CLASS_FILE_LOAD_HOOK) {
             tracing::warn!("{e}: classes are not fingerprinted");
         }
@@ -137,7 +137,7 @@ unsafe extern "C" fn on_class_prepare(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _
     guard("ClassPrepare", || {
         if let Some(agent) = lifecycle::agent() {
             agent.profiler.class_prepared();
-            if agent.config.mode == Mode::Install {
+            if matches!(agent.config.mode, Mode::Install | Mode::Auto) {
                 // SAFETY: the current thread's JNIEnv and the event's class, inside the callback.
                 unsafe { crate::install::class_prepared(agent, Jni::from_raw(jni), class) };
             }
@@ -160,7 +160,7 @@ unsafe extern "C" fn on_compiled_method_load(
         let chains = unsafe { pc_chains(compile_info) };
         let (methods, edges) = inline_tree(method, &chains);
         let tier = agent.shim.as_ref().and_then(|s| crate::compilations::tier_of(s, method, code_addr as u64)).unwrap_or(0);
-        if agent.config.mode == Mode::Capture && tier == 4 {
+        if matches!(agent.config.mode, Mode::Capture | Mode::Auto) && tier == 4 {
             // SAFETY: inside the callback, `compile_info` is HotSpot's record list.
             unsafe { crate::capture::compiled_method_load(agent, method, code_addr as u64, &methods, compile_info) };
         }

@@ -245,3 +245,62 @@ impl Jvmti {
         let _ = call!(self.0, Deallocate, mem as *mut std::ffi::c_uchar);
     }
 }
+
+/// Class-file views used by capture's code facts (`capture/facts.rs`): bytecode, constant
+/// pool and static fields. `bytecodes` and `constant_pool` need the (always available)
+/// capabilities `can_get_bytecodes` and `can_get_constant_pool`.
+impl Jvmti {
+    /// A method's bytecode, unrewritten (class-file constant-pool indices).
+    pub fn bytecodes(self, method: jmethodID) -> Result<Vec<u8>, JvmtiError> {
+        let mut count: jint = 0;
+        let mut code: *mut std::ffi::c_uchar = ptr::null_mut();
+        call!(self.0, GetBytecodes, method, &mut count, &mut code)?;
+        Ok(self.take_array(code, count))
+    }
+
+    /// A class's constant pool in class-file format: (constant_pool_count, bytes).
+    pub fn constant_pool(self, class: jclass) -> Result<(u16, Vec<u8>), JvmtiError> {
+        let (mut count, mut len): (jint, jint) = (0, 0);
+        let mut bytes: *mut std::ffi::c_uchar = ptr::null_mut();
+        call!(self.0, GetConstantPool, class, &mut count, &mut len, &mut bytes)?;
+        Ok((u16::try_from(count).unwrap_or(0), self.take_array(bytes, len)))
+    }
+
+    /// The fields a class declares (not inherited ones).
+    pub fn class_fields(self, class: jclass) -> Result<Vec<jfieldID>, JvmtiError> {
+        let mut count: jint = 0;
+        let mut fields: *mut jfieldID = ptr::null_mut();
+        call!(self.0, GetClassFields, class, &mut count, &mut fields)?;
+        Ok(self.take_array(fields, count))
+    }
+
+    /// (name, descriptor) of a field.
+    pub fn field_name(self, class: jclass, field: jfieldID) -> Result<(String, String), JvmtiError> {
+        let mut name: *mut c_char = ptr::null_mut();
+        let mut sig: *mut c_char = ptr::null_mut();
+        call!(self.0, GetFieldName, class, field, &mut name, &mut sig, ptr::null_mut())?;
+        Ok((self.take_string(name), self.take_string(sig)))
+    }
+
+    /// A field's access flags (`ACC_STATIC` 0x8, `ACC_FINAL` 0x10, ...).
+    pub fn field_modifiers(self, class: jclass, field: jfieldID) -> Result<jint, JvmtiError> {
+        let mut modifiers: jint = 0;
+        call!(self.0, GetFieldModifiers, class, field, &mut modifiers)?;
+        Ok(modifiers)
+    }
+
+    /// A class's access flags (`ACC_INTERFACE` 0x200, ...).
+    pub fn class_modifiers(self, class: jclass) -> Result<jint, JvmtiError> {
+        let mut modifiers: jint = 0;
+        call!(self.0, GetClassModifiers, class, &mut modifiers)?;
+        Ok(modifiers)
+    }
+
+    /// The direct superinterfaces of a class, as local references.
+    pub fn implemented_interfaces(self, class: jclass) -> Result<Vec<jclass>, JvmtiError> {
+        let mut count: jint = 0;
+        let mut interfaces: *mut jclass = ptr::null_mut();
+        call!(self.0, GetImplementedInterfaces, class, &mut count, &mut interfaces)?;
+        Ok(self.take_array(interfaces, count))
+    }
+}

@@ -16,6 +16,7 @@ pub mod classes;
 pub mod compat;
 pub mod compilations;
 pub mod config;
+pub mod deny;
 pub mod doctor;
 pub mod events;
 pub mod install;
@@ -27,7 +28,9 @@ pub mod log;
 pub mod profiler;
 pub mod runtime_image;
 pub mod shim;
+pub mod statics;
 pub mod stubs;
+pub mod verify;
 
 use jvmti_sys::{jint, JavaVM, JNI_OK};
 use std::ffi::{c_char, c_void, CStr};

@@ -142,6 +142,12 @@ fn request_capabilities(jvmti: Jvmti, mode: Mode) -> bool {
     if potential.can_generate_compiled_method_load_events() {
         wanted.set_can_generate_compiled_method_load_events(true);
     }
+    // Capture reads the bytecode of compiled methods for their code facts (capture/facts.rs);
+    // both are "always" capabilities in HotSpot, without a cost.
+    if matches!(mode, Mode::Capture | Mode::Auto) {
+        wanted.set_can_get_bytecodes(potential.can_get_bytecodes());
+        wanted.set_can_get_constant_pool(potential.can_get_constant_pool());
+    }
     match jvmti.add_capabilities(&wanted) {
         Ok(()) => wanted.can_generate_compiled_method_load_events(),
         Err(e) => {
@@ -162,6 +168,16 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         Mode::Observe => profiler::start(agent, jni),
         Mode::Capture => crate::capture::vm_init(agent, jni),
         Mode::Install => crate::install::vm_init(agent, jni),
+        // Install first: capture then knows which methods the cache already has.
+        Mode::Auto => {
+            if let Some(dir) = &agent.config.cache_dir {
+                // The first run of a cache: nothing to install, but install must not be off.
+                let _ = std::fs::create_dir_all(dir);
+            }
+            crate::install::vm_init(agent, jni);
+            crate::capture::vm_init(agent, jni);
+        }
+        Mode::Verify => crate::verify::run(agent, jni),
         Mode::Off => {}
     }
 }

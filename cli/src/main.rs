@@ -1,6 +1,7 @@
 //! `jitfleet`: the user's command for everything but running the JVM.
 
 mod cache;
+mod cache_verify;
 mod demo;
 mod doctor;
 mod profile_show;
@@ -39,7 +40,8 @@ enum Command {
         #[command(subcommand)]
         command: ProfileCommand,
     },
-    /// Capture directories (JITFLEET_CACHE_DIR): what was captured and why the rest was not.
+    /// Cache directories (JITFLEET_CACHE_DIR): what was captured and why the rest was not, and
+    /// whether a cache fits this JVM.
     Cache {
         #[command(subcommand)]
         command: CacheCommand,
@@ -76,6 +78,22 @@ enum CacheCommand {
     /// outcome and reasons, self-checks, file and compat id. METHOD is the full name
     /// (`pkg/Class.name(desc)`) or any part of it.
     Show { dir: PathBuf, method: String },
+    /// Check every portable nmethod in DIR against a JVM of this configuration (started with
+    /// `-version`, the application is not run): format, hash, compat key, class bytes.
+    Verify {
+        dir: PathBuf,
+        #[arg(long, default_value = "java")]
+        java: PathBuf,
+        /// libjitfleet.so (default: next to this program, then $JITFLEET_AGENT).
+        #[arg(long)]
+        agent: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The application's JVM options, e.g. -- -cp app.jar -XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI
+        #[arg(last = true)]
+        jvm_args: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -119,6 +137,9 @@ fn main() -> ExitCode {
             })
         }
         Command::Certs { command: CertsCommand::Init { dir, overwrite } } => certs_init(&dir, overwrite),
+        Command::Cache { command: CacheCommand::Verify { dir, java, agent, json, jvm_args } } => {
+            cache_verify::run(&java, agent, &dir, json, &jvm_args)
+        }
         Command::Demo { java, agent, classes } => demo::run(&java, agent, classes),
     };
     match result {

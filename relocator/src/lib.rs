@@ -36,6 +36,7 @@
 pub mod decode;
 pub mod deps;
 pub mod error;
+pub mod facts;
 pub mod handlers;
 pub mod layout;
 pub mod nulchk;

@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 4;
+pub const PORTABLE_FORMAT_VERSION: u32 = 5;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -281,6 +281,9 @@ pub struct PortableNmethod {
     /// Object constants that are class mirrors (static field bases, class literals): the
     /// receiver patches its own mirror of the class `klass` names. Other objects refuse.
     pub mirror_patches: Vec<KlassPatch>,
+    /// Classes the code assumes initialised and static final values it may have folded
+    /// (since format 4): the receiver installs only where all of them hold.
+    pub facts: crate::facts::CodeFacts,
 }
 
 impl PortableNmethod {
@@ -352,6 +355,8 @@ pub enum Refusal {
     ObjectConstant(String),
     #[error("a metadata constant at pc {0} that is not a class this capture can name (Method*, hidden class, or a loader other than boot and the compiled methods')")]
     UnnamedKlass(u32),
+    #[error("the classes and static values the code depends on cannot be established ({0})")]
+    Facts(String),
 }
 
 impl Refusal {
@@ -387,6 +392,7 @@ impl Refusal {
             Refusal::JavaCallShape(_) => "java_call_shape",
             Refusal::UnnamedKlass(_) => "unnamed_klass",
             Refusal::ObjectConstant(_) => "oops",
+            Refusal::Facts(_) => "facts",
         }
     }
 }
@@ -504,6 +510,19 @@ mod tests {
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 3, klass: 0, narrow: true }],
             mirror_patches: vec![KlassPatch { pc: 5, klass: 0, narrow: false }],
+            facts: crate::facts::CodeFacts {
+                initialised: vec![ClassRef { name: "Conf".into(), loader: "app".into(), bytes_hash: Some([9; 32]) }],
+                statics: vec![crate::facts::FoldedStatic {
+                    holder: ClassRef { name: "Conf".into(), loader: "app".into(), bytes_hash: Some([9; 32]) },
+                    name: "N".into(),
+                    descriptor: "I".into(),
+                    value: crate::facts::StaticValue::Int(31),
+                }],
+                assumptions: vec![crate::facts::PortableAssumption::LeafType {
+                    context: ClassRef { name: "Shape".into(), loader: "app".into(), bytes_hash: Some([3; 32]) },
+                }],
+                layout: vec![ClassRef { name: "Box".into(), loader: "app".into(), bytes_hash: Some([4; 32]) }],
+            },
         }
     }
 

@@ -9,6 +9,7 @@
 
 pub mod blobs;
 pub mod copy;
+pub mod facts;
 pub mod oracle;
 pub mod store;
 pub mod translate;
@@ -131,11 +132,19 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     let Some(jni) = current_jni(state.vm) else { return };
     // SAFETY: inside the callback (caller's contract).
     let records = unsafe { oracle::inline_records(compile_info, code_addr) };
-    let name = jni
-        .with_local_frame(32, || method_ref(agent, jni, method as usize))
-        .flatten()
-        .map(|m| m.to_string())
-        .unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
+    let mref = jni.with_local_frame(32, || method_ref(agent, jni, method as usize)).flatten();
+    let name = mref.as_ref().map(|m| m.to_string()).unwrap_or_else(|| format!("jmethodID {:#x}", method as usize));
+    if mref.is_some_and(|m| agent.config.deny.denies(&m.class.name, &m.name)) {
+        tracing::info!("not captured {name}: on the deny list");
+        *state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry("denied").or_insert(0) += 1;
+        return;
+    }
+    // Mode auto: the cache has code for this method already (this may be that code, installed).
+    if crate::install::in_cache(&name) {
+        tracing::debug!("not captured {name}: the cache has code for it");
+        *state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry("in_cache").or_insert(0) += 1;
+        return;
+    }
     let mut facts = store::Facts::default();
     // How hot the method was when C2 compiled it. The class stays loaded during the callback
     // (the shim's obligation); a failed read leaves the heat unknown.
@@ -253,7 +262,9 @@ fn capture_one(
         });
     }
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {} pcs", copied.compile_id, facts.scope_pcs);
-    let portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
+    let mut portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
+    portable.facts = code_facts(agent, jni, &copied.captured, &decoded, &symbols.method_ids)?;
+    tracing::debug!("compile {}: code facts {:?}", copied.compile_id, portable.facts);
     facts.inlined = portable.methods.len().saturating_sub(1);
     facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
     tracing::debug!(
@@ -313,6 +324,27 @@ fn inline_tree(decoded: &jitfleet_relocator::DecodedNmethod, metadata: &[u64], s
             Some(if path.len() == 1 { method } else { format!("{}@{bci} {method}", "  ".repeat(path.len() - 1)) })
         })
         .collect()
+}
+
+/// The code facts (capture/facts.rs) of every method C2 parsed for this nmethod.
+fn code_facts(
+    agent: &Agent,
+    jni: Jni,
+    captured: &jitfleet_relocator::CapturedNmethod,
+    decoded: &jitfleet_relocator::DecodedNmethod,
+    known: &HashMap<u64, usize>,
+) -> Result<jitfleet_relocator::facts::CodeFacts, Refusal> {
+    let no_frame = || Refusal::Facts("no JNI local frame".into());
+    let parsed = facts::parsed_methods(captured, decoded);
+    let mut methods: Vec<usize> = known.values().copied().collect();
+    methods.sort_unstable();
+    jni.with_local_frame(64, || {
+        methods.extend(facts::name_parsed_methods(agent, jni, &parsed, known)?);
+        let mut gathered = facts::gather(agent, jni, &methods)?;
+        gathered.assumptions = facts::assumptions(agent, jni, captured, decoded, &methods)?;
+        Ok(gathered)
+    })
+    .ok_or_else(no_frame)?
 }
 
 /// The counter name for methods refused for `reason` alone (a static name per reason).

@@ -72,7 +72,8 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
     if decoded.implicit_checks.iter().any(|c| c.is_deoptimize()) {
         reasons.insert(Refusal::ImplicitChecks.name());
     }
-    if decoded.dependencies.iter().any(|d| d.kind != DepType::EvolMethod) {
+    // The other kinds become JVMCI assumptions (capture/facts.rs), or refuse the method there.
+    if decoded.dependencies.iter().any(|d| d.kind == DepType::CallSiteTargetValue) {
         reasons.insert("dependencies");
     }
     if captured.layout.deopt_mh_handler_offset.is_some() || decoded.pcs.iter().any(|p| p.pc.flags.is_method_handle_invoke()) {
@@ -157,7 +158,7 @@ pub fn translate(
     if decoded.implicit_checks.iter().any(|c| c.is_deoptimize()) {
         return Err(Refusal::ImplicitChecks);
     }
-    if let Some(d) = decoded.dependencies.iter().find(|d| d.kind != DepType::EvolMethod) {
+    if let Some(d) = decoded.dependencies.iter().find(|d| d.kind == DepType::CallSiteTargetValue) {
         return Err(Refusal::Dependencies(format!("{:?}", d.kind)));
     }
     if l.deopt_mh_handler_offset.is_some() {
@@ -376,6 +377,8 @@ pub fn translate(
         klasses,
         klass_patches,
         mirror_patches,
+        // Filled by the agent (capture/facts.rs): it needs the JVM, translation does not.
+        facts: Default::default(),
     })
 }
 

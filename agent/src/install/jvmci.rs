@@ -161,7 +161,13 @@ pub fn warm_up(jni: Jni, helper: &Helper) -> Result<(), String> {
     }
 }
 
-/// One method to name to the helper.
+/// The name of a helper entry that stands for a class constant, not a method (`<` cannot start
+/// a Java method name other than `<init>`/`<clinit>`); `Installer.KLASS_ENTRY` must equal it.
+pub const KLASS_ENTRY: &str = "<klass>";
+
+/// One entry of the helper's lists, in this order: the nmethod's methods (root first, then
+/// the inlined ones); the entries of the assumptions (methods, or classes with an empty name);
+/// the class constants ([`KLASS_ENTRY`]).
 pub struct HelperMethod {
     /// A live reference to the declaring class.
     pub class: jclass,

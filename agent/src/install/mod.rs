@@ -11,6 +11,7 @@
 
 pub mod jvmci;
 pub mod plan;
+pub mod preconditions;
 
 use crate::capture::blobs;
 use crate::jni::Jni;
@@ -33,6 +34,8 @@ struct Installed {
     name: String,
     method: usize,
     nmethod: u64,
+    /// From the start of the checks to JVMCI's return.
+    micros: u64,
 }
 
 struct InstallState {
@@ -50,6 +53,9 @@ struct InstallState {
     stop: AtomicBool,
     /// This JVM's values of the VM globals the donor's code embedded.
     globals: crate::capture::VmGlobals,
+    /// `MethodRef` display names of every method the cache has code for (mode `auto`: not
+    /// captured again).
+    cached: HashSet<String>,
 }
 
 static STATE: OnceCell<InstallState> = OnceCell::new();
@@ -89,6 +95,10 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
             }
             Ok(nm) if nm.compat_key != digest => "compat_mismatch",
             Ok(nm) => match nm.root() {
+                Some(root) if agent.config.deny.denies(&root.class.name, &root.name) => {
+                    tracing::info!("not installed {root}: on the deny list");
+                    "denied"
+                }
                 Some(root) => {
                     waiting.entry(root.class.name.clone()).or_default().push(nm);
                     "found"
@@ -109,10 +119,15 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
     let wanted = waiting
         .values()
         .flatten()
-        .flat_map(|nm| nm.methods.iter().skip(1).map(|m| &m.class).chain(nm.klasses.iter().filter_map(|k| k.element.as_ref())))
-        .map(|c| c.name.clone())
+        .flat_map(|nm| {
+            let inlined = nm.methods.iter().skip(1).map(|m| m.class.name.clone());
+            let constants = nm.klasses.iter().filter_map(|k| k.element.as_ref()).map(|c| c.name.clone());
+            inlined.chain(constants).chain(preconditions::class_names(&nm.facts).map(String::from))
+        })
         .collect();
+    let cached = waiting.values().flatten().filter_map(|nm| nm.root().map(|r| r.to_string())).collect();
     let state = InstallState {
+        cached,
         waiting: Mutex::new(waiting),
         wanted,
         known: Mutex::new(HashMap::new()),
@@ -152,6 +167,12 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         tracing::error!("install is off: {e}");
     }
     jni.delete_local_ref(thread);
+}
+
+/// Whether the cache directory had code (for this compat key) for the method with this
+/// display name (`MethodRef`'s); false outside install and auto modes.
+pub fn in_cache(method: &str) -> bool {
+    STATE.get().is_some_and(|s| s.cached.contains(method))
 }
 
 /// ClassPrepare in install mode: hand a class with waiting code to the installer thread.
@@ -215,11 +236,20 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
                 }
                 let mut pending = Vec::new();
                 for nm in nmethods {
-                    match inlined_classes(agent, state, &nm) {
-                        Some(classes) => {
-                            jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, &classes, &nm));
+                    let Some(classes) = inlined_classes(agent, state, &nm) else {
+                        pending.push(nm);
+                        continue;
+                    };
+                    let known = known_for(state, &nm.facts);
+                    match jni.with_local_frame(64, || preconditions::check(agent, jni, &known, &nm.facts)) {
+                        Some(preconditions::Verdict::Install) => {
+                            jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, &classes, &nm, &known));
                         }
-                        None => pending.push(nm),
+                        Some(preconditions::Verdict::Refuse { reason, detail }) => {
+                            tracing::warn!("not installed {}: {detail}", nm.root().map(|r| r.to_string()).unwrap_or_default());
+                            state.count(reason);
+                        }
+                        Some(preconditions::Verdict::Wait) | None => pending.push(nm),
                     }
                 }
                 if !pending.is_empty() {
@@ -233,6 +263,12 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
             state.ready.lock().unwrap_or_else(|e| e.into_inner()).extend(later);
         }
     });
+}
+
+/// A copy of the prepared classes `facts` names (the lock is not held while calling the VM).
+fn known_for(state: &InstallState, facts: &jitfleet_relocator::facts::CodeFacts) -> HashMap<String, usize> {
+    let known = state.known.lock().unwrap_or_else(|e| e.into_inner());
+    preconditions::class_names(facts).filter_map(|n| known.get(n).map(|&c| (n.to_string(), c))).collect()
 }
 
 /// The classes of `nm`'s inlined methods (in `methods[1..]` order), then the element classes
@@ -255,7 +291,15 @@ fn inlined_classes(agent: &Agent, state: &InstallState, nm: &PortableNmethod) ->
     methods.chain(klasses).collect()
 }
 
-fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inlined: &[jclass], nm: &PortableNmethod) {
+fn install_one(
+    agent: &Agent,
+    state: &InstallState,
+    jni: Jni,
+    class: jclass,
+    inlined: &[jclass],
+    nm: &PortableNmethod,
+    known: &HashMap<String, usize>,
+) {
     let Some(root) = nm.root() else { return };
     let name = root.to_string();
     let started = Instant::now();
@@ -281,10 +325,15 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
             return refuse("class_mismatch", format!("{}: the class bytes differ from the donor's (or were not seen)", m.name));
         }
     }
-    let plan = match plan::build_plan(nm, &resolve_target) {
+    let mut plan = match plan::build_plan(nm, &resolve_target) {
         Ok(p) => p,
         Err(e) => return refuse("unresolved", e.to_string()),
     };
+    // The assumptions section goes last, naming helper entries after the nmethod's methods.
+    let Some((assumed, section)) = preconditions::assumption_plan(&nm.facts, known, nm.methods.len()) else {
+        return refuse("class_mismatch", "a class of its assumptions is not here".into());
+    };
+    plan.ints.extend(section);
     let Some(method) = agent
         .jvmti
         .class_methods(class)
@@ -301,13 +350,15 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
         .iter()
         .zip(&nm.methods)
         .map(|(c, m)| jvmci::HelperMethod { class: *c, name: m.name.clone(), descriptor: m.descriptor.clone() })
+        .chain(assumed)
         .collect();
-    // Class constants follow the methods: an empty name, the Klass name as descriptor, the
-    // element class (null for primitive arrays, which the helper finds by name).
+    // Class constants follow the methods and the assumptions' entries: the name
+    // `jvmci::KLASS_ENTRY`, the Klass name as descriptor, the element class (null for
+    // primitive arrays, which the helper finds by name).
     let mut element_jclasses = classes[nm.methods.len()..].iter();
     for k in &nm.klasses {
         let class = if k.element.is_some() { element_jclasses.next().copied().unwrap_or(std::ptr::null_mut()) } else { std::ptr::null_mut() };
-        methods.push(jvmci::HelperMethod { class, name: String::new(), descriptor: k.name.clone() });
+        methods.push(jvmci::HelperMethod { class, name: jvmci::KLASS_ENTRY.to_string(), descriptor: k.name.clone() });
     }
     match jvmci::install(jni, &state.helper, &methods, &code, &plan.ints, &plan.longs) {
         Ok(nmethod) => {
@@ -319,7 +370,8 @@ fn install_one(agent: &Agent, state: &InstallState, jni: Jni, class: jclass, inl
                 if current == Some(nmethod) { "is the installed nmethod" } else { "is NOT the installed nmethod" }
             );
             state.count("installed");
-            state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod });
+            let micros = started.elapsed().as_micros() as u64;
+            state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod, micros });
         }
         // A callee whose class is not loaded here yet (CallSites.java, Installer.NOT_READY).
         Err(message) if message.contains("IllegalStateException: not ready: ") => refuse("callee_not_loaded", message),
@@ -359,6 +411,22 @@ fn current_code(agent: &Agent, method: jmethodID) -> Option<u64> {
     shim.memory().read_u64(ptr + offset, "Method::_code").ok()
 }
 
+/// Outcome counters that are not refusals of a method found in the cache (file-level
+/// outcomes, successes and methods still waiting for their classes).
+const NOT_REFUSALS: [&str; 5] = ["found", "installed", "compat_mismatch", "unreadable", "class_not_ready"];
+
+/// `install_ms_total=.. install_us_median=.. install_us_p99=..` of the installed methods.
+fn install_times(mut micros: Vec<u64>) -> String {
+    micros.sort_unstable();
+    let at = |q: f64| micros.get(((micros.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
+    format!(
+        "install_ms_total={} install_us_median={} install_us_p99={}",
+        micros.iter().sum::<u64>() / 1000,
+        at(0.5),
+        at(0.99)
+    )
+}
+
 /// VMDeath: stop the thread; report whether each installed nmethod is still the method's code.
 pub fn vm_death() {
     let Some(state) = STATE.get() else { return };
@@ -386,12 +454,21 @@ pub fn vm_death() {
         outcomes.insert("class_not_ready".to_string(), (waiting + ready) as u64);
     }
     let summary: Vec<String> = outcomes.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    tracing::info!("install summary: {} still_installed_at_exit={still}", summary.join(" "));
+    let refused: u64 = outcomes.iter().filter(|(k, _)| !NOT_REFUSALS.contains(&k.as_str())).map(|(_, v)| v).sum();
+    let times = install_times(installed.iter().map(|i| i.micros).collect());
+    tracing::info!("install summary: {} refused={refused} {times} still_installed_at_exit={still}", summary.join(" "));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn install_times_summarise_median_and_p99() {
+        assert_eq!(install_times(vec![]), "install_ms_total=0 install_us_median=0 install_us_p99=0");
+        let t = install_times((1..=100).rev().map(|v| v * 1000).collect());
+        assert_eq!(t, "install_ms_total=5050 install_us_median=51000 install_us_p99=99000");
+    }
 
     #[test]
     fn globals_are_patched_with_this_jvms_values() {

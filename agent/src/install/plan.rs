@@ -23,7 +23,7 @@
 use jitfleet_relocator::portable::*;
 
 /// Must equal `Installer.PLAN_VERSION`.
-pub const PLAN_VERSION: i32 = 2;
+pub const PLAN_VERSION: i32 = 3;
 
 /// A plan ready for JNI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -295,6 +295,7 @@ mod tests {
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 60, klass: 0, narrow: true }],
             mirror_patches: vec![KlassPatch { pc: 70, klass: 0, narrow: false }],
+            facts: Default::default(),
         }
     }
 

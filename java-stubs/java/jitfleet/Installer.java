@@ -49,13 +49,15 @@ public final class Installer {
     private Installer() {
     }
 
-    static final int PLAN_VERSION = 2;
+    static final int PLAN_VERSION = 3;
 
     /**
      * Prefix of failure messages that name something this JVM does not have yet (a callee's
      * class not loaded): the agent counts them apart from JVMCI errors.
      */
     static final String NOT_READY = "not ready: ";
+    /** The name of an install entry that is a class constant (agent install/jvmci.rs KLASS_ENTRY). */
+    static final String KLASS_ENTRY = "<klass>";
 
     /**
      * Compile ids given to installed code. JVMCI would assign one during installation, but the
@@ -126,16 +128,20 @@ public final class Installer {
         JVMCIBackend backend = runtime.getHostJVMCIBackend();
         HotSpotCodeCacheProvider codeCache = (HotSpotCodeCacheProvider) backend.getCodeCache();
         MetaAccessProvider meta = backend.getMetaAccess();
-        // Methods first; class constants (empty names) follow (KlassConstants).
-        int nMethods = 0;
-        while (nMethods < names.length && !names[nMethods].isEmpty()) {
-            nMethods++;
+        // Entries: the nmethod's methods, the assumptions' entries (methods, or type-only with an
+        // empty name), then the class constants (KLASS_ENTRY, read by KlassConstants).
+        int firstKlass = 0;
+        while (firstKlass < names.length && !names[firstKlass].equals(KLASS_ENTRY)) {
+            firstKlass++;
         }
-        HotSpotResolvedJavaMethod[] methods = new HotSpotResolvedJavaMethod[nMethods];
-        for (int i = 0; i < nMethods; i++) {
-            methods[i] = find(meta.lookupJavaType(classes[i]), names[i], descriptors[i]);
+        HotSpotResolvedJavaMethod[] methods = new HotSpotResolvedJavaMethod[firstKlass];
+        ResolvedJavaType[] types = new ResolvedJavaType[firstKlass];
+        for (int i = 0; i < firstKlass; i++) {
+            types[i] = meta.lookupJavaType(classes[i]);
+            // Type-only entries (empty name) serve the assumptions (Assumptions.java).
+            methods[i] = names[i].isEmpty() ? null : find(types[i], names[i], descriptors[i]);
         }
-        ResolvedJavaType[] klasses = KlassConstants.types(meta, classes, descriptors, nMethods);
+        ResolvedJavaType[] klasses = KlassConstants.types(meta, classes, descriptors, firstKlass);
         PlatformKind word = codeCache.getTarget().arch.getWordKind();
         Reader r = new Reader(plan, longs, methods, codeCache.getTarget().arch.getRegisters(), word);
         if (r.next() != PLAN_VERSION) {
@@ -171,12 +177,14 @@ public final class Installer {
         CallSites.read(r, runtime, code, sites);
         KlassConstants.read(r, klasses, sites);
         KlassConstants.readMirrors(r, klasses, backend.getConstantReflection(), sites);
+        Assumption[] assumptions = Assumptions.read(plan, r.at, types, methods);
+        HotSpotResolvedJavaMethod[] inlined = java.util.Arrays.stream(methods).filter(m -> m != null).toArray(HotSpotResolvedJavaMethod[]::new);
         // The installer needs relocations and debug info in pc order.
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
         StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);
         HotSpotResolvedJavaMethod root = methods[0];
         HotSpotCompiledNmethod nmethod = new HotSpotCompiledNmethod("jitfleet:" + root.format("%H.%n(%p)"), code, code.length,
-                        sites.toArray(new Site[0]), new Assumption[0], methods, new Comment[0], new byte[0], 1, new DataPatch[0],
+                        sites.toArray(new Site[0]), assumptions, inlined, new Comment[0], new byte[0], 1, new DataPatch[0],
                         false, frameSize, rescue, root, entryBci, NEXT_ID.getAndIncrement(), 0L, false);
         InstalledCode installed = codeCache.setDefaultCode(root, nmethod);
         if (installed == null || !installed.isValid()) {

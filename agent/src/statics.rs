@@ -1,0 +1,276 @@
+//! Classes by name and static field values, read the same way in the donor (capture's code
+//! facts) and in the receiver (install preconditions), so that the two sides compare like
+//! with like ([`StaticValue`]).
+//!
+//! Nothing here initialises a class: values are only read from classes JVMTI reports
+//! initialised, fields are found through JVMTI (`GetClassFields`), not JNI's
+//! `GetStaticFieldID` (which would initialise the class). Looking a class up by name asks the
+//! loaders for classes they have already loaded (`findLoadedClass`); only the boot loader is
+//! asked through `Class.forName(name, false, null)`, which may load (never initialise) a JDK
+//! class — one C2 cannot have relied on anyway, since it was not loaded.
+// JNI references and IDs are opaque VM handles handed back to the VM, never dereferenced here.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+use crate::jni::Jni;
+use crate::jvmti::Jvmti;
+use crate::lifecycle::Agent;
+use crate::loaders;
+use jitfleet_relocator::facts::StaticValue;
+use jitfleet_relocator::portable::ClassRef;
+use jvmti_sys::*;
+use once_cell::sync::OnceCell;
+use std::ffi::CString;
+
+pub const ACC_STATIC: jint = 0x0008;
+pub const ACC_FINAL: jint = 0x0010;
+
+/// Calls a JNI function of the current thread's table.
+macro_rules! jni {
+    ($jni:expr, $f:ident $(, $arg:expr)*) => {{
+        let env = $jni.raw();
+        // SAFETY: `env` is the calling thread's JNIEnv (the `Jni` contract); the slot exists in
+        // every JNI 1.8 table; callers pass live references and IDs of matching types.
+        unsafe { ((**env).$f.expect(concat!("JNI table has no ", stringify!($f))))(env $(, $arg)*) }
+    }};
+}
+
+/// Whether JVMTI reports `class` initialised.
+pub fn initialised(jvmti: Jvmti, class: jclass) -> bool {
+    jvmti.class_status(class).map(|s| s & JVMTI_CLASS_STATUS_INITIALIZED != 0).unwrap_or(false)
+}
+
+/// The identity of a class: internal name, defining loader, bytes hash.
+pub fn class_ref(agent: &Agent, jni: Jni, class: jclass) -> Option<ClassRef> {
+    let name = loaders::internal_name(&agent.jvmti.class_signature(class).ok()?);
+    let loader = loaders::identify(agent.jvmti, jni, agent.jvmti.class_loader(class).ok()?);
+    let bytes_hash = agent.classes.hash_of(&name, &loader);
+    Some(ClassRef { name, loader: loader.to_string(), bytes_hash })
+}
+
+/// Method and field IDs of `java.lang.ClassLoader` and `java.lang.Class` (never unloaded, so
+/// the IDs stay valid), looked up once.
+struct LoaderIds {
+    find_loaded: usize,
+    parent: usize,
+    for_name: usize,
+    class_class: usize,
+}
+
+fn loader_ids(jni: Jni) -> Option<&'static LoaderIds> {
+    static IDS: OnceCell<Option<LoaderIds>> = OnceCell::new();
+    IDS.get_or_init(|| {
+        let loader = jni.find_class("java/lang/ClassLoader")?;
+        let class = jni.find_class("java/lang/Class")?;
+        let find_loaded = method_id(jni, loader, "findLoadedClass", "(Ljava/lang/String;)Ljava/lang/Class;", false)?;
+        let for_name = method_id(jni, class, "forName", "(Ljava/lang/String;ZLjava/lang/ClassLoader;)Ljava/lang/Class;", true)?;
+        let parent = jni.field_id(loader, "parent", "Ljava/lang/ClassLoader;")?;
+        let class_class = new_global(jni, class)?;
+        Some(LoaderIds { find_loaded, parent: parent as usize, for_name, class_class })
+    })
+    .as_ref()
+}
+
+fn method_id(jni: Jni, class: jclass, name: &str, sig: &str, is_static: bool) -> Option<usize> {
+    let (n, s) = (CString::new(name).ok()?, CString::new(sig).ok()?);
+    let id = if is_static {
+        jni!(jni, GetStaticMethodID, class, n.as_ptr(), s.as_ptr())
+    } else {
+        jni!(jni, GetMethodID, class, n.as_ptr(), s.as_ptr())
+    };
+    (!jni.clear_exception() && !id.is_null()).then_some(id as usize)
+}
+
+fn new_global(jni: Jni, obj: jobject) -> Option<usize> {
+    let g = jni!(jni, NewGlobalRef, obj);
+    (!g.is_null()).then_some(g as usize)
+}
+
+fn new_string(jni: Jni, s: &str) -> Option<jstring> {
+    let c = CString::new(s).ok()?;
+    let j = jni!(jni, NewStringUTF, c.as_ptr());
+    (!jni.clear_exception() && !j.is_null()).then_some(j)
+}
+
+/// The class called `name` (internal form) as `loader` (null: the boot loader) sees it, if it
+/// is loaded: asked of `loader` and its parents, then the boot loader. A local reference.
+pub fn find_loaded(jni: Jni, loader: jobject, name: &str) -> Option<jclass> {
+    if name.starts_with('[') {
+        return None;
+    }
+    let ids = loader_ids(jni)?;
+    let binary = new_string(jni, &name.replace('/', "."))?;
+    let mut current = loader;
+    for _ in 0..32 {
+        if current.is_null() {
+            break;
+        }
+        let args = [jvalue { l: binary }];
+        let found = jni!(jni, CallObjectMethodA, current, ids.find_loaded as jmethodID, args.as_ptr());
+        if !jni.clear_exception() && !found.is_null() {
+            return Some(found);
+        }
+        current = jni.object_field(current, ids.parent as jfieldID);
+    }
+    let args = [jvalue { l: binary }, jvalue { z: JNI_FALSE }, jvalue { l: std::ptr::null_mut() }];
+    let found = jni!(jni, CallStaticObjectMethodA, ids.class_class as jclass, ids.for_name as jmethodID, args.as_ptr());
+    (!jni.clear_exception() && !found.is_null()).then_some(found)
+}
+
+/// A static field as `getstatic` resolves it (JVMS 5.4.3.2: the class, then its
+/// superinterfaces, then its superclass): (declaring class as a local reference, field ID,
+/// access flags).
+pub fn find_static_field(jvmti: Jvmti, jni: Jni, class: jclass, name: &str, descriptor: &str) -> Option<(jclass, jfieldID, jint)> {
+    find_field_in(jvmti, jni, class, name, descriptor, 0)
+}
+
+fn find_field_in(jvmti: Jvmti, jni: Jni, class: jclass, name: &str, descriptor: &str, depth: u32) -> Option<(jclass, jfieldID, jint)> {
+    if class.is_null() || depth > 64 {
+        return None;
+    }
+    for field in jvmti.class_fields(class).ok()? {
+        if jvmti.field_name(class, field).ok().is_some_and(|(n, d)| n == name && d == descriptor) {
+            let modifiers = jvmti.field_modifiers(class, field).ok()?;
+            if modifiers & ACC_STATIC != 0 {
+                return Some((jni!(jni, NewLocalRef, class), field, modifiers));
+            }
+        }
+    }
+    for interface in jvmti.implemented_interfaces(class).ok()? {
+        if let Some(found) = find_field_in(jvmti, jni, interface, name, descriptor, depth + 1) {
+            return Some(found);
+        }
+    }
+    let superclass = jni!(jni, GetSuperclass, class);
+    find_field_in(jvmti, jni, superclass, name, descriptor, depth + 1)
+}
+
+/// The value of static field `field` (descriptor `descriptor`) of the initialised `class`.
+pub fn read_static(jvmti: Jvmti, jni: Jni, class: jclass, field: jfieldID, descriptor: &str) -> Option<StaticValue> {
+    if !initialised(jvmti, class) {
+        return None;
+    }
+    let value = match descriptor.as_bytes().first()? {
+        b'Z' => StaticValue::Int(i32::from(jni!(jni, GetStaticBooleanField, class, field))),
+        b'B' => StaticValue::Int(i32::from(jni!(jni, GetStaticByteField, class, field))),
+        b'C' => StaticValue::Int(i32::from(jni!(jni, GetStaticCharField, class, field))),
+        b'S' => StaticValue::Int(i32::from(jni!(jni, GetStaticShortField, class, field))),
+        b'I' => StaticValue::Int(jni!(jni, GetStaticIntField, class, field)),
+        b'J' => StaticValue::Long(jni!(jni, GetStaticLongField, class, field)),
+        b'F' => StaticValue::Float(jni!(jni, GetStaticFloatField, class, field).to_bits()),
+        b'D' => StaticValue::Double(jni!(jni, GetStaticDoubleField, class, field).to_bits()),
+        b'L' | b'[' => {
+            let obj = jni!(jni, GetStaticObjectField, class, field);
+            if jni.clear_exception() {
+                return None;
+            }
+            describe_object(jvmti, jni, obj)?
+        }
+        _ => return None,
+    };
+    (!jni.clear_exception()).then_some(value)
+}
+
+/// The comparable form of an object C2 may have treated as a constant.
+fn describe_object(jvmti: Jvmti, jni: Jni, obj: jobject) -> Option<StaticValue> {
+    if obj.is_null() {
+        return Some(StaticValue::Null);
+    }
+    let class = jni.object_class(obj)?;
+    let name = loaders::internal_name(&jvmti.class_signature(class).ok()?);
+    if name.starts_with('[') {
+        let length = jni!(jni, GetArrayLength, obj);
+        return Some(StaticValue::Array { class: name, length });
+    }
+    if name == "java/lang/String" {
+        return jni.string(obj).map(StaticValue::Str);
+    }
+    if let Some(bits) = box_bits(jni, class, &name, obj) {
+        return Some(StaticValue::Boxed { class: name, bits });
+    }
+    if let Some(enum_name) = enum_name(jni, obj) {
+        return Some(StaticValue::Enum { class: name, name: enum_name });
+    }
+    let superclass = jni!(jni, GetSuperclass, class);
+    let is_record = !superclass.is_null() && jvmti.class_signature(superclass).ok().as_deref() == Some("Ljava/lang/Record;");
+    if is_record || trusted_by_c2(&name) {
+        return Some(StaticValue::Opaque { class: name });
+    }
+    Some(StaticValue::Object { class: name })
+}
+
+/// Classes whose final instance fields C2 folds (`ciField.cpp`,
+/// `trust_final_non_static_fields`), by name; records are checked by superclass.
+fn trusted_by_c2(name: &str) -> bool {
+    const PREFIXES: [&str; 6] =
+        ["java/lang/", "sun/invoke/", "jdk/internal/foreign/", "jdk/incubator/", "jdk/internal/vm/vector/", "java/util/concurrent/atomic/Atomic"];
+    PREFIXES.iter().any(|p| name.starts_with(p)) || name.contains("/0x") || name.contains("+0x")
+}
+
+/// The value of a `java.lang` box, widened to 64 bits.
+fn box_bits(jni: Jni, class: jclass, name: &str, obj: jobject) -> Option<i64> {
+    let sig = match name {
+        "java/lang/Boolean" => "Z",
+        "java/lang/Byte" => "B",
+        "java/lang/Character" => "C",
+        "java/lang/Short" => "S",
+        "java/lang/Integer" => "I",
+        "java/lang/Long" => "J",
+        "java/lang/Float" => "F",
+        "java/lang/Double" => "D",
+        _ => return None,
+    };
+    let field = jni.field_id(class, "value", sig)?;
+    let bits = match sig {
+        "Z" => i64::from(jni!(jni, GetBooleanField, obj, field)),
+        "B" => i64::from(jni!(jni, GetByteField, obj, field)),
+        "C" => i64::from(jni!(jni, GetCharField, obj, field)),
+        "S" => i64::from(jni!(jni, GetShortField, obj, field)),
+        "I" => i64::from(jni!(jni, GetIntField, obj, field)),
+        "J" => jni!(jni, GetLongField, obj, field),
+        "F" => i64::from(jni!(jni, GetFloatField, obj, field).to_bits()),
+        _ => jni!(jni, GetDoubleField, obj, field).to_bits() as i64,
+    };
+    Some(bits)
+}
+
+/// `Enum.name` of an enum constant; `None` for other objects.
+fn enum_name(jni: Jni, obj: jobject) -> Option<String> {
+    static ENUM: OnceCell<Option<(usize, usize)>> = OnceCell::new();
+    let (class, name_field) = (*ENUM.get_or_init(|| {
+        let class = jni.find_class("java/lang/Enum")?;
+        let field = jni.field_id(class, "name", "Ljava/lang/String;")?;
+        Some((new_global(jni, class)?, field as usize))
+    }))?;
+    if jni!(jni, IsInstanceOf, obj, class as jclass) != JNI_TRUE {
+        return None;
+    }
+    let s = jni.object_field(obj, name_field as jfieldID);
+    let name = jni.string(s);
+    jni.delete_local_ref(s);
+    name
+}
+
+/// `Class.forName(name, false, loader)`: loads (never initialises) the class; a local
+/// reference, `None` when it cannot be loaded. For `jitfleet cache verify`, which may load.
+pub fn load_class(jni: Jni, loader: jobject, name: &str) -> Option<jclass> {
+    let ids = loader_ids(jni)?;
+    let binary = new_string(jni, &name.replace('/', "."))?;
+    let args = [jvalue { l: binary }, jvalue { z: JNI_FALSE }, jvalue { l: loader }];
+    let found = jni!(jni, CallStaticObjectMethodA, ids.class_class as jclass, ids.for_name as jmethodID, args.as_ptr());
+    (!jni.clear_exception() && !found.is_null()).then_some(found)
+}
+
+/// `ClassLoader.getSystemClassLoader()` (`platform`: `getPlatformClassLoader()`), a local
+/// reference.
+pub fn builtin_loader(jni: Jni, platform: bool) -> Option<jobject> {
+    let class = jni.find_class("java/lang/ClassLoader")?;
+    let name = if platform { "getPlatformClassLoader" } else { "getSystemClassLoader" };
+    let id = method_id(jni, class, name, "()Ljava/lang/ClassLoader;", true)?;
+    let loader = jni!(jni, CallStaticObjectMethodA, class, id as jmethodID, std::ptr::null());
+    (!jni.clear_exception() && !loader.is_null()).then_some(loader)
+}
+
+/// The superclass of `class` (null for `java.lang.Object` and interfaces), a local reference.
+pub fn superclass(jni: Jni, class: jclass) -> jclass {
+    jni!(jni, GetSuperclass, class)
+}

@@ -1,0 +1,148 @@
+//! Install soundness: code is installed only where what C2 assumed when it compiled still
+//! holds. Each test compares a run with installed code against a run of the same program
+//! without the agent, in the receiver's configuration.
+//!
+//! - Folded static finals: `ShareFolded.mix` uses `ShareFoldedConf.FACTOR`, a `static final
+//!   int` set from `-Djf.folded`. C2 folds it into an immediate. Captured with one value, the
+//!   code must be refused where the property has another value (else the sums differ), and
+//!   installed where it is the same.
+
+use jitfleet_tests::*;
+use std::path::Path;
+use std::process::Output;
+
+const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
+const ROUNDS: &str = "20000";
+/// Pause after the first call: time for the installer before the method gets hot.
+const PAUSE_MS: &str = "1500";
+
+fn run_folded(factor: u32, agent: Option<String>, pause: &str) -> Output {
+    let mut cmd = java_cmd();
+    cmd.args(JVMCI).arg(format!("-Djf.folded={factor}"));
+    if let Some(a) = agent {
+        cmd.arg(agent_arg(&a));
+    }
+    let o = run(cmd.args(["ShareFolded", ROUNDS, pause]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+fn capture_folded(dir: &Path, factor: u32) -> Output {
+    let o = run_folded(factor, Some(format!("mode=capture,cache_dir={},log=info", dir.display())), "0");
+    assert!(stderr(&o).contains("captured ShareFolded.mix(I)I"), "{}", stderr(&o));
+    o
+}
+
+fn install_folded(dir: &Path, factor: u32) -> Output {
+    run_folded(factor, Some(format!("mode=install,cache_dir={},log=info", dir.display())), PAUSE_MS)
+}
+
+#[test]
+fn code_with_a_folded_static_final_is_refused_where_the_value_differs() {
+    let dir = scratch("sound-folded");
+    capture_folded(&dir, 31);
+    let expected = stdout(&run_folded(37, None, "0"));
+    assert!(expected.starts_with("factor 37\n"), "{expected}");
+
+    let receiver = install_folded(&dir, 37);
+    let log = stderr(&receiver);
+    assert_eq!(stdout(&receiver), expected, "installed code computed with the donor's constant: {log}");
+    assert!(log.contains("not installed ShareFolded.mix(I)I: C2 may have folded ShareFoldedConf.FACTOR = 31 (donor); here it is 37"), "{log}");
+    assert!(log.contains("static_value_differs=1"), "{log}");
+    assert!(!log.contains("installed ShareFolded.mix(I)I (donor"), "{log}");
+}
+
+#[test]
+fn code_with_a_folded_static_final_is_installed_where_the_value_is_the_same() {
+    let dir = scratch("sound-folded-same");
+    capture_folded(&dir, 31);
+    let expected = stdout(&run_folded(31, None, "0"));
+    let receiver = install_folded(&dir, 31);
+    let log = stderr(&receiver);
+    assert_eq!(stdout(&receiver), expected, "{log}");
+    assert!(log.contains("installed ShareFolded.mix(I)I (donor"), "{log}");
+    assert!(log.contains("at exit ShareFolded.mix(I)I: Method::_code is still the installed nmethod"), "{log}");
+}
+
+/// Class-hierarchy analysis: `ShareCha.total` inlines `ShareChaCounter.step` because no
+/// subclass overrides it (C2's unique-concrete-method dependency, passed to JVMCI as a
+/// `ConcreteMethod` assumption). The receiver loads such a subclass half-way: the installed
+/// code must be deoptimised (JVMCI's dependency check on class loading) and every total
+/// right, as without the agent.
+#[test]
+fn installed_code_under_a_cha_assumption_is_deoptimised_when_a_subclass_arrives() {
+    let dir = scratch("sound-cha");
+    let vanilla = run(java_cmd().args(["ShareCha", ROUNDS, "0", "switch"]));
+    assert!(vanilla.status.success(), "{}", stderr(&vanilla));
+    let expected = stdout(&vanilla);
+    assert!(expected.contains("switched to ShareChaFast"), "{expected}");
+
+    let donor = run(java_cmd()
+        .args(JVMCI)
+        .arg(agent_arg(&format!("mode=capture,cache_dir={},log=debug", dir.display())))
+        .args(["ShareCha", ROUNDS, "0"]));
+    let log = stderr(&donor);
+    assert!(donor.status.success(), "{log}");
+    assert!(log.contains("captured ShareCha.total(LShareChaCounter;I)I"), "{log}");
+    assert!(log.contains("assumptions: [ConcreteMethod { context: ClassRef { name: \"ShareChaCounter\""), "{log}");
+
+    let receiver = run(java_cmd()
+        .args(JVMCI)
+        .args(["-XX:+UnlockDiagnosticVMOptions", "-XX:+DisplayVMOutputToStderr", "-XX:+PrintCompilation"])
+        .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+        .args(["ShareCha", ROUNDS, PAUSE_MS, "switch"]));
+    let log = stderr(&receiver);
+    assert!(receiver.status.success(), "{log}");
+    assert_eq!(stdout(&receiver), expected, "{log}");
+    assert!(log.contains("installed ShareCha.total(LShareChaCounter;I)I (donor"), "{log}");
+    // The installed nmethod (JVMCI ids from 900000000) was made not entrant; the method no
+    // longer runs it at exit.
+    let total: Vec<&str> = log.lines().filter(|l| l.contains("ShareCha::total") && l.contains(" 9000000")).collect();
+    assert!(total.iter().any(|l| l.contains("made not entrant")), "{total:?}\n{log}");
+    assert!(log.contains("at exit ShareCha.total(LShareChaCounter;I)I: Method::_code is no longer the installed nmethod"), "{log}");
+}
+
+/// Field offsets: `ShareLayout.weigh` reads two int fields of `ShareLayoutBox`, whose offsets
+/// C2 compiles into the code. The receiver runs with another version of that class (a long
+/// field first, so the ints move) ahead on the class path: the code must be refused
+/// (class_mismatch), and the program print what it prints without the agent.
+#[test]
+fn code_reading_fields_is_refused_where_the_class_layout_differs() {
+    let dir = scratch("sound-layout");
+    let donor = run(java_cmd()
+        .args(JVMCI)
+        .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
+        .args(["ShareLayout", ROUNDS, "0"]));
+    assert!(donor.status.success(), "{}", stderr(&donor));
+    assert!(stderr(&donor).contains("captured ShareLayout.weigh(LShareLayoutBox;I)I"), "{}", stderr(&donor));
+
+    // The other version of the box, compiled next to the test classes.
+    let variant = dir.join("variant");
+    std::fs::create_dir_all(&variant).unwrap();
+    let source = variant.join("ShareLayoutBox.java");
+    std::fs::write(
+        &source,
+        "class ShareLayoutBox { long pad = 1; int a; int b; ShareLayoutBox(int a, int b) { this.a = a; this.b = b; } }\n",
+    )
+    .unwrap();
+    let javac = match std::env::var_os("JAVA_HOME") {
+        Some(home) => std::path::PathBuf::from(home).join("bin/javac"),
+        None => "javac".into(),
+    };
+    let status = std::process::Command::new(javac).arg("-d").arg(&variant).arg(&source).status().unwrap();
+    assert!(status.success());
+    let class_path = format!("{}:{}", variant.display(), classes().display());
+
+    let vanilla = run(java_cmd().args(["-cp", &class_path, "ShareLayout", ROUNDS, "0"]));
+    assert!(vanilla.status.success(), "{}", stderr(&vanilla));
+    let receiver = run(java_cmd()
+        .args(["-cp", &class_path])
+        .args(JVMCI)
+        .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+        .args(["ShareLayout", ROUNDS, PAUSE_MS]));
+    let log = stderr(&receiver);
+    assert!(receiver.status.success(), "{log}");
+    assert_eq!(stdout(&receiver), stdout(&vanilla), "{log}");
+    assert!(log.contains("not installed ShareLayout.weigh(LShareLayoutBox;I)I: ShareLayoutBox: the class bytes differ"), "{log}");
+    assert!(!log.contains("installed ShareLayout.weigh(LShareLayoutBox;I)I (donor"), "{log}");
+}
