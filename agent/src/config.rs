@@ -84,6 +84,9 @@ pub struct Config {
     pub shim_dump: Option<String>,
     /// Where `capture` writes and `install` reads portable nmethods.
     pub cache_dir: Option<PathBuf>,
+    /// The jitfleet server, this replica's certificates and the network knobs
+    /// (`net::settings`); without `server` the agent opens no socket.
+    pub net: crate::net::NetSettings,
 }
 
 impl Default for Config {
@@ -99,6 +102,7 @@ impl Default for Config {
             doctor_out: None,
             shim_dump: None,
             cache_dir: None,
+            net: crate::net::NetSettings::default(),
         }
     }
 }
@@ -144,7 +148,14 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("app", "application name ([A-Za-z0-9._-], 1..=64 chars)", "app"),
     ("doctor_out", "doctor mode: write the JSON report here", "stdout"),
     ("shim_dump", "diagnostics: dump raw snapshots of classes whose name contains this at exit", "off"),
-    ("cache_dir", "capture/install: the directory of portable nmethods", "required by capture and install"),
+    ("cache_dir", "capture/install: the directory of portable nmethods", "required by capture; by install without a server"),
+    ("server", "host:port of jitfleet-server (QUIC, mutual TLS); needs tls_ca, tls_cert, tls_key", "no server"),
+    ("tls_ca", "PEM CA certificate the server's certificate must chain to", "required with server"),
+    ("tls_cert", "PEM client certificate of this replica", "required with server"),
+    ("tls_key", "PEM private key of tls_cert", "required with server"),
+    ("server_name", "name the server certificate must carry", "the host of server"),
+    ("summary_interval", "seconds between the network summary lines (1..=86400)", "60"),
+    ("exit_flush_ms", "at exit, wait at most this long for unsent code uploads (0..=60000)", "2000"),
 ];
 
 impl Config {
@@ -171,11 +182,19 @@ impl Config {
             })?;
             config.set(key.trim(), value.trim(), Source::AgentOptions)?;
         }
-        if matches!(config.mode, Mode::Capture | Mode::Install) && config.cache_dir.is_none() {
+        config.net.check().map_err(|(key, problem)| ConfigError { key: key.to_string(), source: Source::AgentOptions, problem })?;
+        let needs_dir = match config.mode {
+            Mode::Capture => true,
+            // Code can come from the server instead of a directory.
+            Mode::Install => config.net.server.is_none(),
+            _ => false,
+        };
+        if needs_dir && config.cache_dir.is_none() {
             return Err(ConfigError {
                 key: "cache_dir".to_string(),
                 source: Source::AgentOptions,
-                problem: format!("mode {:?} needs a cache directory (cache_dir=DIR or JITFLEET_CACHE_DIR)", config.mode)
+                problem: format!("mode {:?} needs a cache directory (cache_dir=DIR or JITFLEET_CACHE_DIR{})", config.mode,
+                    if config.mode == Mode::Install { ", or a server" } else { "" })
                     .to_lowercase(),
             });
         }
@@ -221,6 +240,9 @@ impl Config {
             "doctor_out" => self.doctor_out = Some(non_empty_path(value).map_err(err)?),
             "shim_dump" => self.shim_dump = Some(value.to_string()),
             "cache_dir" => self.cache_dir = Some(non_empty_path(value).map_err(err)?),
+            "server" | "tls_ca" | "tls_cert" | "tls_key" | "server_name" | "summary_interval" | "exit_flush_ms" => {
+                self.net.set(key, value).map_err(err)?
+            }
             _ => {
                 let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
                 return Err(err(format!("unknown key (known: {})", known.join(", "))));

@@ -162,6 +162,8 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         Mode::Install => crate::install::vm_init(agent, jni),
         Mode::Off => {}
     }
+    // After the mode's own start: the installer must be ready for code from the server.
+    crate::net::start(agent);
 }
 
 /// VMDeath: last profile, summary line.
@@ -169,6 +171,7 @@ pub fn vm_death(agent: &'static Agent, jni: Jni) {
     if agent.config.mode == Mode::Observe {
         profiler::finish(agent, jni);
     }
+    crate::net::vm_death();
     crate::capture::vm_death();
     crate::install::vm_death();
     let (loads, unloads, dropped) = agent.compilations.stats();

@@ -160,7 +160,10 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         }
     }
     match &outcome {
-        Ok(path) => tracing::info!("captured {name} (compile {compile_id}, {inlined} inlined methods) as {}", path.display()),
+        Ok(path) => {
+            tracing::info!("captured {name} (compile {compile_id}, {inlined} inlined methods) as {}", path.display());
+            crate::net::code_captured(path);
+        }
         Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {r}"),
     }
     if let Err(e) = store::append_index(&state.dir, &store::index_line(&name, compile_id, &outcome, &all_reasons)) {
