@@ -188,11 +188,24 @@ fn client(settings: &NetSettings, target: &str) -> Result<Client, String> {
         return Err("server is set without tls_ca, tls_cert and tls_key".into());
     };
     let tls = ClientTls::from_pem_files(ca, cert, key).map_err(|e| format!("cannot load the TLS files: {e}"))?;
-    let client = Client::new(target, tls, TransportOptions::default()).map_err(|e| e.to_string())?;
+    let client = Client::new(target, tls, agent_transport()).map_err(|e| e.to_string())?;
     Ok(match &settings.server_name {
         Some(name) => client.with_server_name(name.clone()),
         None => client,
     })
+}
+
+/// The transport defaults, with quicker verdicts: a replica should learn within seconds that
+/// the server is silent (a killed server sends no close; only the idle timeout tells), and a
+/// handshake that takes longer than 3 s on loopback or in a data centre will not succeed.
+fn agent_transport() -> TransportOptions {
+    TransportOptions {
+        keep_alive: Duration::from_secs(2),
+        idle_timeout: Duration::from_secs(8),
+        handshake_timeout: Duration::from_secs(3),
+        request_timeout: Duration::from_secs(15),
+        ..TransportOptions::default()
+    }
 }
 
 /// Capture wrote a portable nmethod: queue it for upload (the network thread reads the file).
@@ -292,6 +305,9 @@ pub fn vm_death() {
         && Instant::now() < deadline
     {
         std::thread::sleep(Duration::from_millis(10));
+    }
+    if net.stats.connects.load(Ordering::Relaxed) == 0 {
+        tracing::warn!("network: never reached jitfleet server {}; this run used no shared code", net.target);
     }
     tracing::info!("{}", summary(net));
 }
