@@ -331,6 +331,21 @@ mod tests {
     }
 
     #[test]
+    fn a_server_replaces_the_cache_dir_for_install_only() {
+        let net = "server=127.0.0.1:7420,tls_ca=/p/ca.pem,tls_cert=/p/c.pem,tls_key=/p/c-key.pem";
+        let c = Config::load(env(&[]), Some(&format!("mode=install,{net}"))).unwrap();
+        assert_eq!(c.net.server.as_deref(), Some("127.0.0.1:7420"));
+        assert_eq!(c.cache_dir, None);
+        let e = Config::load(env(&[]), Some(&format!("mode=capture,{net}"))).unwrap_err();
+        assert_eq!(e.key, "cache_dir");
+        let e = Config::load(env(&[("JITFLEET_SERVER", "127.0.0.1:7420")]), Some("mode=install")).unwrap_err();
+        assert_eq!(e.key, "tls_ca");
+        assert!(e.to_string().contains("needs tls_ca"), "{e}");
+        let e = Config::load(env(&[("JITFLEET_SERVER", "nohost")]), None).unwrap_err();
+        assert_eq!(e.to_string(), "environment variable JITFLEET_SERVER: 'nohost' is not host:port");
+    }
+
+    #[test]
     fn profile_path_expands_pid_and_app() {
         let c = Config::load(env(&[]), Some("profile_out=/tmp/%a-%p.jfprof,app=svc")).unwrap();
         assert_eq!(c.profile_path(42).unwrap(), PathBuf::from("/tmp/svc-42.jfprof"));
