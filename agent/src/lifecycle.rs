@@ -163,7 +163,7 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         Mode::Off => {}
     }
     // After the mode's own start: the installer must be ready for code from the server.
-    crate::net::start(agent);
+    crate::net::start(agent, jni);
 }
 
 /// VMDeath: last profile, summary line.

@@ -4,6 +4,7 @@
 //!   no cache directory, receives it from the server and installs it: same output as a run
 //!   without the agent, the installed nmethod is the method's code, and the receiver never
 //!   compiles that method itself.
+//! - Profile deltas reach the server (the restart test's donor sends one per second).
 //! - Faults: no server at all; a server killed with SIGKILL and restarted while a replica runs
 //!   (its store keeps every blob, the replica reconnects); a client whose certificate comes
 //!   from another CA (refused and counted by the server, the JVM unaffected).
@@ -268,7 +269,7 @@ fn a_server_killed_and_restarted_mid_run_keeps_its_code_and_replicas_reconnect()
     let donor = java_cmd()
         .args(JVMCI)
         .arg(agent_arg(&format!(
-            "mode=capture,cache_dir={},log=info,log_file={},{}",
+            "mode=capture,cache_dir={},log=info,log_file={},profile_interval=1,{}",
             dir.join("cache2").display(),
             donor_log.display(),
             net_options(&addr, &pki, "donor")
@@ -299,6 +300,8 @@ fn a_server_killed_and_restarted_mid_run_keeps_its_code_and_replicas_reconnect()
     assert!(log.contains("captured ShareArrays.dot("), "{log}");
     assert!(figure(&summary, "uploads confirmed") >= 1, "{log}");
     assert!(store_blobs(&store).len() > before.len(), "the uploads after the restart were stored");
+    // Profile deltas (one per second) reached the restarted server too.
+    assert!(server.metric("jitfleet_messages_total{kind=\"ProfileDelta\"}") >= 1.0, "{:?}", server.metrics_page());
 
     // And the restarted server serves the code stored before the crash.
     let receiver = run(java_cmd()

@@ -14,6 +14,7 @@
 //! [`session`] holds the conversation itself; this module holds the shared state and the entry
 //! points JVM threads call.
 
+mod deltas;
 pub mod queue;
 mod session;
 pub mod settings;
@@ -25,7 +26,7 @@ use crate::lifecycle::Agent;
 use jitfleet_transport::compat::CompatKey;
 use jitfleet_transport::quic::{Client, TransportOptions};
 use jitfleet_transport::tls::ClientTls;
-use jitfleet_transport::wire::{CompileEvent, CompileEventKind, ContentHash, InstallOutcome, InstallRecord, Role};
+use jitfleet_transport::wire::{CompileEvent, CompileEventKind, ContentHash, InstallOutcome, InstallRecord, ProfileDelta, Role};
 use once_cell::sync::OnceCell;
 use queue::{Inbox, Outbox};
 use std::collections::HashMap;
@@ -40,6 +41,8 @@ const UPLOAD_QUEUE: usize = 1024;
 const EVENT_QUEUE: usize = 4096;
 /// Install results waiting to be reported.
 const REPORT_QUEUE: usize = 4096;
+/// Profile deltas waiting (each up to `profile_top` methods; old ones are worth little).
+const DELTA_QUEUE: usize = 4;
 
 /// Where the connection stands, for the summary line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -119,6 +122,7 @@ pub struct Net {
     uploads: Outbox<PathBuf>,
     events: Outbox<CompileEvent>,
     reports: Outbox<InstallRecord>,
+    deltas: Outbox<ProfileDelta>,
     /// Blobs handed to the installer, by root method (`Class.name(desc)`, as the installer
     /// names it), so that its outcome can be reported against the blob's hash.
     delivered: Mutex<HashMap<String, Vec<ContentHash>>>,
@@ -130,13 +134,14 @@ struct Inboxes {
     uploads: Inbox<PathBuf>,
     events: Inbox<CompileEvent>,
     reports: Inbox<InstallRecord>,
+    deltas: Inbox<ProfileDelta>,
 }
 
 static NET: OnceCell<Net> = OnceCell::new();
 
 /// VMInit (after the mode's own start): connect in the background if a server is configured.
 /// Any problem here turns the network off with one line; the agent's local work goes on.
-pub fn start(agent: &'static Agent) {
+pub fn start(agent: &'static Agent, jni: crate::jni::Jni) {
     let settings = &agent.config.net;
     let Some(target) = settings.server.clone() else { return };
     let mode = agent.config.mode;
@@ -157,6 +162,7 @@ pub fn start(agent: &'static Agent) {
     let (uploads, uploads_in) = queue::bounded(UPLOAD_QUEUE);
     let (events, events_in) = queue::bounded(EVENT_QUEUE);
     let (reports, reports_in) = queue::bounded(REPORT_QUEUE);
+    let (deltas, deltas_in) = queue::bounded(DELTA_QUEUE);
     let net = Net {
         target: target.clone(),
         app: agent.config.app.clone(),
@@ -169,18 +175,23 @@ pub fn start(agent: &'static Agent) {
         uploads,
         events,
         reports,
+        deltas,
         delivered: Mutex::new(HashMap::new()),
         stats: NetStats::default(),
     };
     let Ok(net) = NET.try_insert(net) else { return };
-    let inboxes = Inboxes { uploads: uploads_in, events: events_in, reports: reports_in };
+    let inboxes = Inboxes { uploads: uploads_in, events: events_in, reports: reports_in, deltas: deltas_in };
     let spawned = std::thread::Builder::new().name("jitfleet-net".into()).spawn(move || {
         crate::guard("network thread", || session::run(net, client, inboxes));
     });
     match spawned {
         Ok(_) => tracing::info!("network: connecting to {target} as {} in the background", net.role.as_str()),
-        Err(e) => tracing::warn!("network is off: cannot start its thread: {e}"),
+        Err(e) => {
+            tracing::warn!("network is off: cannot start its thread: {e}");
+            return;
+        }
     }
+    deltas::start(agent, jni);
 }
 
 fn client(settings: &NetSettings, target: &str) -> Result<Client, String> {
@@ -274,6 +285,7 @@ pub fn summary(net: &Net) -> String {
     let dropped = net.uploads.counts().dropped.load(Ordering::Relaxed)
         + net.events.counts().dropped.load(Ordering::Relaxed)
         + net.reports.counts().dropped.load(Ordering::Relaxed)
+        + net.deltas.counts().dropped.load(Ordering::Relaxed)
         + s.dropped_local.load(Ordering::Relaxed);
     let installs = crate::install::outcome_counts();
     let installed = installs.get("installed").copied().unwrap_or(0);

@@ -310,6 +310,10 @@ impl Conversation {
             self.events_dropped_reported = dropped_now;
             self.net.stats.sent.fetch_add(1, Ordering::Relaxed);
         }
+        for delta in self.inboxes.deltas.drain(usize::MAX) {
+            connection.send(&delta.into()).await?;
+            self.net.stats.sent.fetch_add(1, Ordering::Relaxed);
+        }
         let records = self.inboxes.reports.drain(usize::MAX);
         if !records.is_empty() {
             connection.send(&InstallReport { records }.into()).await?;
