@@ -4,7 +4,7 @@
 //!   no cache directory, receives it from the server and installs it: same output as a run
 //!   without the agent, the installed nmethod is the method's code, and the receiver never
 //!   compiles that method itself.
-//! - Profile deltas reach the server (the restart test's donor sends one per second).
+//! - Profile deltas reach the server and its fleet profile survives a SIGKILL (restart test).
 //! - Faults: no server at all; a server killed with SIGKILL and restarted while a replica runs
 //!   (its store keeps every blob, the replica reconnects); a client whose certificate comes
 //!   from another CA (refused and counted by the server, the JVM unaffected).
@@ -280,6 +280,14 @@ fn a_server_killed_and_restarted_mid_run_keeps_its_code_and_replicas_reconnect()
         .spawn()
         .unwrap();
     wait_for_log(&donor_log, "network: connected", 1);
+    // Its first profile delta reached the server; the server flushes fleet profiles every
+    // second, so two seconds later it is on disk.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.metric("jitfleet_messages_total{kind=\"ProfileDelta\"}") < 1.0 {
+        assert!(Instant::now() < deadline, "no profile delta arrived: {:?}", server.metrics_page());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(2));
     server.kill();
     std::thread::sleep(Duration::from_secs(1));
     let server = Server::start(&pki, &store, quic, metrics, &log_path);
@@ -300,8 +308,15 @@ fn a_server_killed_and_restarted_mid_run_keeps_its_code_and_replicas_reconnect()
     assert!(log.contains("captured ShareArrays.dot("), "{log}");
     assert!(figure(&summary, "uploads confirmed") >= 1, "{log}");
     assert!(store_blobs(&store).len() > before.len(), "the uploads after the restart were stored");
-    // Profile deltas (one per second) reached the restarted server too.
-    assert!(server.metric("jitfleet_messages_total{kind=\"ProfileDelta\"}") >= 1.0, "{:?}", server.metrics_page());
+    // The fleet profile the donor's deltas built survived the SIGKILL (reloaded from the store).
+    let page = server.metrics_page().unwrap_or_default();
+    let methods = page
+        .lines()
+        .find(|l| l.starts_with("jitfleet_fleet_profile_methods{application=\"app\""))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    assert!(methods > 0.0, "{page}");
 
     // And the restarted server serves the code stored before the crash.
     let receiver = run(java_cmd()
