@@ -94,6 +94,9 @@ pub struct Config {
     pub cache_dir: Option<PathBuf>,
     /// Methods never installed nor captured (`deny.rs`).
     pub deny: crate::deny::DenyList,
+    /// The jitfleet server, this replica's certificates and the network knobs
+    /// (`net::settings`); without `server` the agent opens no socket.
+    pub net: crate::net::NetSettings,
 }
 
 impl Default for Config {
@@ -110,6 +113,7 @@ impl Default for Config {
             shim_dump: None,
             cache_dir: None,
             deny: Default::default(),
+            net: crate::net::NetSettings::default(),
         }
     }
 }
@@ -157,6 +161,14 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ("shim_dump", "diagnostics: dump raw snapshots of classes whose name contains this at exit", "off"),
     ("cache_dir", "capture/install: the directory of portable nmethods", "required by capture and install"),
     ("deny", "methods never installed nor captured: CLASS::METHOD patterns separated by ; (or , in the environment)", "none"),
+    ("cache_dir", "capture/install: the directory of portable nmethods", "required by capture; by install without a server"),
+    ("server", "host:port of jitfleet-server (QUIC, mutual TLS); needs tls_ca, tls_cert, tls_key", "no server"),
+    ("tls_ca", "PEM CA certificate the server's certificate must chain to", "required with server"),
+    ("tls_cert", "PEM client certificate of this replica", "required with server"),
+    ("tls_key", "PEM private key of tls_cert", "required with server"),
+    ("server_name", "name the server certificate must carry", "the host of server"),
+    ("summary_interval", "seconds between the network summary lines (1..=86400)", "60"),
+    ("exit_flush_ms", "at exit, wait at most this long for unsent code uploads (0..=60000)", "2000"),
 ];
 
 impl Config {
@@ -183,11 +195,19 @@ impl Config {
             })?;
             config.set(key.trim(), value.trim(), Source::AgentOptions)?;
         }
-        if matches!(config.mode, Mode::Capture | Mode::Install | Mode::Auto | Mode::Verify) && config.cache_dir.is_none() {
+        config.net.check().map_err(|(key, problem)| ConfigError { key: key.to_string(), source: Source::AgentOptions, problem })?;
+        let needs_dir = match config.mode {
+            Mode::Capture | Mode::Auto | Mode::Verify => true,
+            // Code can come from the server instead of a directory.
+            Mode::Install => config.net.server.is_none(),
+            _ => false,
+        };
+        if needs_dir && config.cache_dir.is_none() {
             return Err(ConfigError {
                 key: "cache_dir".to_string(),
                 source: Source::AgentOptions,
-                problem: format!("mode {:?} needs a cache directory (cache_dir=DIR or JITFLEET_CACHE_DIR)", config.mode)
+                problem: format!("mode {:?} needs a cache directory (cache_dir=DIR or JITFLEET_CACHE_DIR{})", config.mode,
+                    if config.mode == Mode::Install { ", or a server" } else { "" })
                     .to_lowercase(),
             });
         }
@@ -234,6 +254,9 @@ impl Config {
             "shim_dump" => self.shim_dump = Some(value.to_string()),
             "cache_dir" => self.cache_dir = Some(non_empty_path(value).map_err(err)?),
             "deny" => self.deny = crate::deny::DenyList::parse(value).map_err(err)?,
+            "server" | "tls_ca" | "tls_cert" | "tls_key" | "server_name" | "summary_interval" | "exit_flush_ms" => {
+                self.net.set(key, value).map_err(err)?
+            }
             _ => {
                 let known: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
                 return Err(err(format!("unknown key (known: {})", known.join(", "))));
@@ -330,6 +353,21 @@ mod tests {
         let e = Config::load(env(&[("JITFLEET_DENY", "a.B")]), None).unwrap_err();
         assert_eq!(e.key, "deny");
         assert!(e.to_string().contains("is not CLASS::METHOD"), "{e}");
+    }
+
+    #[test]
+    fn a_server_replaces_the_cache_dir_for_install_only() {
+        let net = "server=127.0.0.1:7420,tls_ca=/p/ca.pem,tls_cert=/p/c.pem,tls_key=/p/c-key.pem";
+        let c = Config::load(env(&[]), Some(&format!("mode=install,{net}"))).unwrap();
+        assert_eq!(c.net.server.as_deref(), Some("127.0.0.1:7420"));
+        assert_eq!(c.cache_dir, None);
+        let e = Config::load(env(&[]), Some(&format!("mode=capture,{net}"))).unwrap_err();
+        assert_eq!(e.key, "cache_dir");
+        let e = Config::load(env(&[("JITFLEET_SERVER", "127.0.0.1:7420")]), Some("mode=install")).unwrap_err();
+        assert_eq!(e.key, "tls_ca");
+        assert!(e.to_string().contains("needs tls_ca"), "{e}");
+        let e = Config::load(env(&[("JITFLEET_SERVER", "nohost")]), None).unwrap_err();
+        assert_eq!(e.to_string(), "environment variable JITFLEET_SERVER: 'nohost' is not host:port");
     }
 
     #[test]

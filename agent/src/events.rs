@@ -164,6 +164,7 @@ unsafe extern "C" fn on_compiled_method_load(
             // SAFETY: inside the callback, `compile_info` is HotSpot's record list.
             unsafe { crate::capture::compiled_method_load(agent, method, code_addr as u64, &methods, compile_info) };
         }
+        crate::net::compiled(agent, &methods, tier, code_size.max(0) as u32);
         agent.compilations.push(RawCompilation {
             methods,
             edges,

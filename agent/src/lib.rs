@@ -9,7 +9,8 @@
 //! (JVMTI callbacks, dispatching to the module that owns each event), [`classes`] (class
 //! fingerprints), [`compilations`] (the compile log), [`stubs`] (dynamic code names),
 //! [`shim`] (read-only access to HotSpot's own structures), [`compat`] (this JVM's compat key),
-//! [`profiler`] (profile files), [`doctor`] (the `jitfleet doctor` report).
+//! [`profiler`] (profile files), [`doctor`] (the `jitfleet doctor` report), [`net`] (the
+//! client of `jitfleet-server`: one background thread, bounded drop-oldest queues).
 
 pub mod capture;
 pub mod classes;
@@ -25,6 +26,7 @@ pub mod jvmti;
 pub mod lifecycle;
 pub mod loaders;
 pub mod log;
+pub mod net;
 pub mod profiler;
 pub mod runtime_image;
 pub mod shim;

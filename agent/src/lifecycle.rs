@@ -180,6 +180,8 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         Mode::Verify => crate::verify::run(agent, jni),
         Mode::Off => {}
     }
+    // After the mode's own start: the installer must be ready for code from the server.
+    crate::net::start(agent, jni);
 }
 
 /// Where the runtime image is and which of its classes were defined before the load hook was
@@ -241,6 +243,7 @@ pub fn vm_death(agent: &'static Agent, jni: Jni) {
     if agent.config.mode == Mode::Observe {
         profiler::finish(agent, jni);
     }
+    crate::net::vm_death();
     crate::capture::vm_death();
     crate::install::vm_death();
     let (loads, unloads, dropped) = agent.compilations.stats();

@@ -166,7 +166,7 @@ fn hash_key(name: &str, loader: &LoaderId) -> usize {
 }
 
 /// Takes one profile. Runs inside a local frame (all local references die with it).
-fn build(agent: &Agent, jni: Jni) -> Option<ProfileFile> {
+pub(crate) fn build(agent: &Agent, jni: Jni) -> Option<ProfileFile> {
     let shim = agent.shim.as_ref()?;
     let jvmti = agent.jvmti;
     let classes = match jvmti.loaded_classes() {

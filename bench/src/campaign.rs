@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::agent::Agent;
 use crate::layout::Layout;
-use crate::modes::{Addition, Mode, Phase};
+use crate::fleet_server::ServerProcess;
+use crate::modes::{Addition, Mode, Phase, ServerAccess};
+use jitfleet_transport::certs::{init_dev_pki, DevPkiOptions};
+use jitfleet_transport::wire::Role;
 use crate::runner::{self, RunRecord, RunSpec};
 use crate::workloads::{Kind, Profile, Workload};
 
@@ -86,6 +89,23 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
     }
     let agent_library = plan.agent.as_ref().ok().map(|a| a.library.clone());
     let archives = layout.work_dir.join("archives");
+    // The server mode's jitfleet-server, alive for the whole campaign (killed on drop).
+    let mut fleet = None;
+    if active.iter().any(|m| m.uses_server()) {
+        match start_fleet_server(layout, &archives) {
+            Ok(started) => fleet = Some(started),
+            Err(reason) => {
+                eprintln!("skipping mode jdk17-jitfleet-server: {reason}");
+                active.retain(|m| {
+                    if m.uses_server() {
+                        skipped.push(Skipped { mode: m.name.to_string(), reason: reason.clone() });
+                    }
+                    !m.uses_server()
+                });
+            }
+        }
+    }
+    let server_access = fleet.as_ref().map(|(_, access)| access.clone());
     let mut records = Vec::new();
     let mut failures = Vec::new();
     // (mode, workload) pairs whose training failed are not measured.
@@ -98,7 +118,7 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
                 // Best effort: a missing file or directory is what we want anyway.
                 let _ = std::fs::remove_file(&old);
                 let _ = std::fs::remove_dir_all(&old);
-                let dir = if mode.addition == Addition::JitfleetOffline { Some(old.as_path()) } else { old.parent() };
+                let dir = if matches!(mode.addition, Addition::JitfleetOffline | Addition::JitfleetServer) { Some(old.as_path()) } else { old.parent() };
                 if let Some(dir) = dir {
                     let _ = std::fs::create_dir_all(dir);
                 }
@@ -106,7 +126,7 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
             let spec = RunSpec {
                 workload,
                 mode_name: mode.name,
-                launch: mode.launch(Phase::Training, &archives, workload.name, agent_library.as_deref()),
+                launch: mode.launch(Phase::Training, &archives, workload.name, agent_library.as_deref(), server_access.as_ref()),
                 phase: Phase::Training,
                 iterations: plan.profile.training_iterations(workload.kind),
                 round: 0,
@@ -147,7 +167,7 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
                 let spec = RunSpec {
                     workload,
                     mode_name: mode.name,
-                    launch: mode.launch(Phase::Measured, &archives, workload.name, agent_library.as_deref()),
+                    launch: mode.launch(Phase::Measured, &archives, workload.name, agent_library.as_deref(), server_access.as_ref()),
                     phase: Phase::Measured,
                     iterations: match (plan.iterations, workload.kind) {
                         (Some(n), Kind::Batch | Kind::Service) => n,
@@ -198,10 +218,24 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
     }
 }
 
+/// Starts the server mode's `jitfleet-server` on loopback over a fresh store, with a fresh
+/// development PKI (the training runs fill the store; measured runs only read it).
+fn start_fleet_server(layout: &Layout, archives: &Path) -> Result<(ServerProcess, ServerAccess), String> {
+    let binary = crate::fleet_server::release_binary(&layout.repo_root, true)?;
+    let dir = archives.join("jdk17-jitfleet-server-service");
+    let _ = std::fs::remove_dir_all(&dir);
+    let options = DevPkiOptions {
+        clients: vec![("donor".into(), Role::Donor), ("client".into(), Role::Receiver)],
+        ..DevPkiOptions::default()
+    };
+    let pki = init_dev_pki(&dir.join("pki"), &options).map_err(|e| format!("cannot make the PKI: {e}"))?;
+    let server = ServerProcess::spawn(&binary, &pki, &dir.join("store"))?;
+    eprintln!("jitfleet-server for jdk17-jitfleet-server listening on {}", server.quic);
+    let access = ServerAccess { address: server.quic.to_string(), pki: dir.join("pki") };
+    Ok((server, access))
+}
+
 fn unavailable_because(mode: &Mode, agent: &Result<Agent, String>) -> Option<String> {
-    if let Addition::NotAvailableYet(what) = mode.addition {
-        return Some(format!("not available yet: {what}"));
-    }
     if !mode.jdk.java().exists() {
         return Some(format!("{} not found", mode.jdk.java().display()));
     }

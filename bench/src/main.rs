@@ -6,6 +6,7 @@ mod agent;
 mod campaign;
 mod date;
 mod error;
+mod fleet_server;
 mod java_build;
 mod layout;
 mod metrics;
@@ -15,6 +16,7 @@ mod protocol;
 mod report;
 mod runner;
 mod soak;
+mod server_load;
 mod summary;
 mod survey;
 mod workloads;
@@ -68,6 +70,10 @@ enum Command {
     /// Capture coverage and safety on real workloads: N capture runs per workload against a
     /// vanilla checksum; writes capture-survey.md and capture-survey.json.
     CaptureSurvey(SurveyArgs),
+    /// Load on jitfleet-server over loopback QUIC: simulated replicas sending profile deltas,
+    /// receivers fetching the catalog's code at once; prints server CPU, p99 handling latency
+    /// and the time until every receiver has its code.
+    ServerLoad(ServerLoadArgs),
     /// Print the workload and mode tables.
     List,
 }
@@ -118,6 +124,31 @@ struct SurveyArgs {
     /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
     #[arg(long)]
     no_agent_build: bool,
+}
+
+#[derive(Args)]
+struct ServerLoadArgs {
+    /// Replicas sending one profile delta per second.
+    #[arg(long, default_value_t = 200)]
+    clients: usize,
+    /// Receivers connecting at once halfway through, each fetching every blob.
+    #[arg(long, default_value_t = 50)]
+    receivers: usize,
+    /// Length of the delta window.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Code blobs the donor uploads first.
+    #[arg(long, default_value_t = 200)]
+    blobs: usize,
+    /// Bytes per blob.
+    #[arg(long, default_value_t = 16 * 1024)]
+    blob_bytes: usize,
+    /// The jitfleet-server binary (default: build <repo>/target/release/jitfleet-server).
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// Also write the report to this file.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -193,6 +224,7 @@ fn dispatch(layout: &Layout, command: Command) -> Result<ExitCode> {
         Command::CaptureCost(args) => campaign_command(layout, args, Some(CAPTURE_MODE)),
         Command::CaptureSurvey(args) => survey_command(layout, args),
         Command::Soak(args) => soak_command(layout, args),
+        Command::ServerLoad(args) => server_load_command(layout, args),
     }
 }
 
@@ -254,6 +286,31 @@ fn survey_command(layout: &Layout, args: SurveyArgs) -> Result<ExitCode> {
     if !problems.is_empty() {
         eprintln!("CAPTURE SURVEY BELOW THE BAR: {}", problems.join("; "));
         return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn server_load_command(layout: &Layout, args: ServerLoadArgs) -> Result<ExitCode> {
+    let server = match args.server {
+        Some(path) => path,
+        None => fleet_server::release_binary(&layout.repo_root, true).map_err(BenchError::Usage)?,
+    };
+    let plan = server_load::LoadPlan {
+        clients: args.clients,
+        receivers: args.receivers,
+        seconds: args.seconds.max(2),
+        blobs: args.blobs,
+        blob_bytes: args.blob_bytes,
+        methods_per_delta: 50,
+        server,
+        work: layout.work_dir.join("server-load"),
+    };
+    let report = server_load::run(&plan)?;
+    let command = std::env::args().collect::<Vec<_>>().join(" ");
+    let text = format!("$ {command}\n{}: {}\n{report}", date::today_utc(), "jitfleet-bench server-load");
+    print!("{text}");
+    if let Some(out) = args.out {
+        std::fs::write(&out, &text).map_err(BenchError::io(&out))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -52,8 +52,11 @@ pub enum Addition {
     /// rewritten, the index grows by a line per compilation). No JVMCI flags, so that the
     /// difference to vanilla is the capture work alone.
     JitfleetCapture,
-    /// A mode of the plan whose jitfleet part does not exist yet; always skipped.
-    NotAvailableYet(&'static str),
+    /// jitfleet with a server: the harness starts `jitfleet-server` on loopback; a training
+    /// run (`capture`, donor certificate) uploads the workload's C2 code to it; measured runs
+    /// (`install`, receiver certificate, no cache directory) receive it over QUIC. The fleet is
+    /// per workload (`JITFLEET_APP`).
+    JitfleetServer,
 }
 
 /// One row of the mode table.
@@ -86,7 +89,7 @@ pub const MODES: &[Mode] = &[
     Mode {
         name: "jdk17-jitfleet-server",
         jdk: Jdk::Jdk17,
-        addition: Addition::NotAvailableYet("needs the jitfleet server and install path"),
+        addition: Addition::JitfleetServer,
         summary: "JDK 17 + jitfleet receiving code from a warm server",
     },
 ];
@@ -114,12 +117,17 @@ pub struct Launch {
 impl Mode {
     /// Whether the mode needs a training run per workload before it can be measured.
     pub fn needs_training(&self) -> bool {
-        matches!(self.addition, Addition::AppCds | Addition::AotCache | Addition::JitfleetOffline)
+        matches!(self.addition, Addition::AppCds | Addition::AotCache | Addition::JitfleetOffline | Addition::JitfleetServer)
     }
 
     /// Whether the mode loads the jitfleet agent.
     pub fn uses_agent(&self) -> bool {
-        matches!(self.addition, Addition::JitfleetObserve | Addition::JitfleetOffline | Addition::JitfleetCapture)
+        matches!(self.addition, Addition::JitfleetObserve | Addition::JitfleetOffline | Addition::JitfleetCapture | Addition::JitfleetServer)
+    }
+
+    /// Whether the mode needs the harness's `jitfleet-server`.
+    pub fn uses_server(&self) -> bool {
+        self.addition == Addition::JitfleetServer
     }
 
     /// The archive or cache a trained mode uses for `workload`, under `archives_dir`.
@@ -127,16 +135,17 @@ impl Mode {
         let file = match self.addition {
             Addition::AppCds => format!("{workload}.jsa"),
             Addition::AotCache => format!("{workload}.aot"),
-            // A directory of portable nmethods.
-            Addition::JitfleetOffline | Addition::JitfleetCapture => workload.to_string(),
+            // A directory of portable nmethods (for the server mode: the donor's own copy).
+            Addition::JitfleetOffline | Addition::JitfleetCapture | Addition::JitfleetServer => workload.to_string(),
             _ => return None,
         };
         Some(archives_dir.join(self.name).join(file))
     }
 
     /// The launch of `workload` in this mode and phase. `agent` is the agent library for
-    /// the jitfleet modes (the caller decided whether they are available).
-    pub fn launch(&self, phase: Phase, archives_dir: &Path, workload: &str, agent: Option<&Path>) -> Launch {
+    /// the jitfleet modes (the caller decided whether they are available); `server` the
+    /// harness's server for [`Addition::JitfleetServer`].
+    pub fn launch(&self, phase: Phase, archives_dir: &Path, workload: &str, agent: Option<&Path>, server: Option<&ServerAccess>) -> Launch {
         let mut jvm_args: Vec<String> = COMMON_JVM_ARGS.iter().map(|s| s.to_string()).collect();
         let mut env = Vec::new();
         let archive = self.archive(archives_dir, workload).map(|p| p.display().to_string());
@@ -172,10 +181,39 @@ impl Mode {
                 // `info` puts the agent's capture / install summary into the run's stderr log.
                 env.push(("JITFLEET_LOG".to_string(), "info".to_string()));
             }
+            (Addition::JitfleetServer, phase, Some(cache)) => {
+                jvm_args.extend(["-XX:+UnlockExperimentalVMOptions".to_string(), "-XX:+EnableJVMCI".to_string()]);
+                if let Some(agent) = agent {
+                    jvm_args.push(format!("-agentpath:{}", agent.display()));
+                }
+                let (mode, cert) = if phase == Phase::Training { ("capture", "donor") } else { ("install", "client") };
+                env.push(("JITFLEET_MODE".to_string(), mode.to_string()));
+                if phase == Phase::Training {
+                    env.push(("JITFLEET_CACHE_DIR".to_string(), cache));
+                }
+                env.push(("JITFLEET_APP".to_string(), workload.to_string()));
+                env.push(("JITFLEET_LOG".to_string(), "info".to_string()));
+                if let Some(server) = server {
+                    env.push(("JITFLEET_SERVER".to_string(), server.address.clone()));
+                    let file = |name: String| server.pki.join(name).display().to_string();
+                    env.push(("JITFLEET_TLS_CA".to_string(), file("ca.pem".into())));
+                    env.push(("JITFLEET_TLS_CERT".to_string(), file(format!("{cert}.pem"))));
+                    env.push(("JITFLEET_TLS_KEY".to_string(), file(format!("{cert}-key.pem"))));
+                }
+            }
             _ => {}
         }
         Launch { java: self.jdk.java(), jvm_args, env }
     }
+}
+
+/// How runs of the server mode reach the harness's `jitfleet-server`.
+#[derive(Debug, Clone)]
+pub struct ServerAccess {
+    /// `127.0.0.1:port`.
+    pub address: String,
+    /// The development PKI (`ca.pem`, `donor.pem`, `client.pem` and keys).
+    pub pki: PathBuf,
 }
 
 #[cfg(test)]
@@ -195,11 +233,11 @@ mod tests {
     fn trained_modes_switch_flags_between_phases() {
         let dir = Path::new("/w");
         let cds = find("jdk17-appcds").unwrap();
-        let train = cds.launch(Phase::Training, dir, "h2", None);
-        let run = cds.launch(Phase::Measured, dir, "h2", None);
+        let train = cds.launch(Phase::Training, dir, "h2", None, None);
+        let run = cds.launch(Phase::Measured, dir, "h2", None, None);
         assert!(train.jvm_args.contains(&"-XX:ArchiveClassesAtExit=/w/jdk17-appcds/h2.jsa".to_string()));
         assert!(run.jvm_args.contains(&"-XX:SharedArchiveFile=/w/jdk17-appcds/h2.jsa".to_string()));
-        let aot = find("jdk25-aot").unwrap().launch(Phase::Measured, dir, "lucene", None);
+        let aot = find("jdk25-aot").unwrap().launch(Phase::Measured, dir, "lucene", None, None);
         assert!(aot.jvm_args.contains(&"-XX:AOTCache=/w/jdk25-aot/lucene.aot".to_string()));
         assert!(aot.java.starts_with(JDK25_HOME));
     }
@@ -208,8 +246,8 @@ mod tests {
     fn offline_mode_captures_then_installs_from_one_directory() {
         let mode = find("jdk17-jitfleet-offline").unwrap();
         let agent = Some(Path::new("/a/libjitfleet.so"));
-        let train = mode.launch(Phase::Training, Path::new("/w"), "h2", agent);
-        let run = mode.launch(Phase::Measured, Path::new("/w"), "h2", agent);
+        let train = mode.launch(Phase::Training, Path::new("/w"), "h2", agent, None);
+        let run = mode.launch(Phase::Measured, Path::new("/w"), "h2", agent, None);
         let cache = ("JITFLEET_CACHE_DIR".to_string(), "/w/jdk17-jitfleet-offline/h2".to_string());
         assert!(train.env.contains(&("JITFLEET_MODE".to_string(), "capture".to_string())) && train.env.contains(&cache));
         assert!(run.env.contains(&("JITFLEET_MODE".to_string(), "install".to_string())) && run.env.contains(&cache));
@@ -228,8 +266,24 @@ mod tests {
     }
 
     #[test]
+    fn server_mode_trains_a_donor_and_measures_receivers_without_a_directory() {
+        let mode = find("jdk17-jitfleet-server").unwrap();
+        let agent = Some(Path::new("/a/libjitfleet.so"));
+        let server = ServerAccess { address: "127.0.0.1:7420".into(), pki: PathBuf::from("/p") };
+        let train = mode.launch(Phase::Training, Path::new("/w"), "h2", agent, Some(&server));
+        let run = mode.launch(Phase::Measured, Path::new("/w"), "h2", agent, Some(&server));
+        let has = |l: &Launch, k: &str, v: &str| l.env.contains(&(k.to_string(), v.to_string()));
+        assert!(has(&train, "JITFLEET_MODE", "capture") && has(&train, "JITFLEET_TLS_CERT", "/p/donor.pem"));
+        assert!(has(&train, "JITFLEET_CACHE_DIR", "/w/jdk17-jitfleet-server/h2"));
+        assert!(has(&run, "JITFLEET_MODE", "install") && has(&run, "JITFLEET_TLS_CERT", "/p/client.pem"));
+        assert!(has(&run, "JITFLEET_SERVER", "127.0.0.1:7420") && has(&run, "JITFLEET_APP", "h2"));
+        assert!(!run.env.iter().any(|(k, _)| k == "JITFLEET_CACHE_DIR"));
+        assert!(mode.needs_training() && mode.uses_agent() && mode.uses_server());
+    }
+
+    #[test]
     fn observe_mode_loads_the_agent() {
-        let launch = find("jdk17-jitfleet-observe").unwrap().launch(Phase::Measured, Path::new("/w"), "h2", Some(Path::new("/a/libjitfleet.so")));
+        let launch = find("jdk17-jitfleet-observe").unwrap().launch(Phase::Measured, Path::new("/w"), "h2", Some(Path::new("/a/libjitfleet.so")), None);
         assert!(launch.jvm_args.contains(&"-agentpath:/a/libjitfleet.so".to_string()));
         assert_eq!(launch.env, vec![("JITFLEET_MODE".to_string(), "observe".to_string())]);
     }

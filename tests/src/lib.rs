@@ -152,3 +152,19 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Builds `jitfleet-server` once per test binary (debug profile) and returns its path.
+pub fn server_bin() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-q", "-p", "jitfleet-server"])
+                .current_dir(workspace())
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building jitfleet-server failed");
+            target_dir().join("debug/jitfleet-server")
+        })
+        .clone()
+}

@@ -181,7 +181,8 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
                 "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants) as {}",
                 facts.inlined,
                 path.display()
-            )
+            );
+            crate::net::code_captured(path);
         }
         Err(r) => tracing::debug!("not captured {name} (compile {compile_id}): {}", r.detail),
     }

@@ -41,8 +41,10 @@ struct Installed {
 struct InstallState {
     /// Portable nmethods by the internal name of their method's class, not yet handed over.
     waiting: Mutex<HashMap<String, Vec<PortableNmethod>>>,
-    /// Classes of inlined methods (not roots), by internal name.
-    wanted: HashSet<String>,
+    /// Classes of inlined methods (not roots), by internal name; grows as code arrives.
+    wanted: Mutex<HashSet<String>>,
+    /// Portable nmethods that arrived from the server (`crate::net`), not yet sorted in.
+    incoming: Mutex<Vec<PortableNmethod>>,
     /// Global references of the prepared classes in `wanted`.
     known: Mutex<HashMap<String, usize>>,
     /// Prepared classes (global references) with their nmethods, waiting for initialisation.
@@ -62,13 +64,21 @@ static STATE: OnceCell<InstallState> = OnceCell::new();
 
 impl InstallState {
     fn count(&self, outcome: &str) {
-        *self.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry(outcome.to_string()).or_insert(0) += 1;
+        self.count_by(outcome, 1);
+    }
+
+    fn count_by(&self, outcome: &str, n: u64) {
+        *self.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry(outcome.to_string()).or_insert(0) += n;
     }
 }
 
 /// VMInit in install mode.
 pub fn vm_init(agent: &'static Agent, jni: Jni) {
-    let Some(dir) = agent.config.cache_dir.clone() else { return };
+    // Without a directory the code comes from the server only (`offer`).
+    let dir = agent.config.cache_dir.clone();
+    if dir.is_none() && agent.config.net.server.is_none() {
+        return;
+    }
     let Some(Some(key)) = agent.compat.get() else {
         tracing::error!("install is off: this JVM has no compat key");
         return;
@@ -80,14 +90,15 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
     let digest = key.digest();
     let mut outcomes = BTreeMap::new();
     let mut waiting: HashMap<String, Vec<PortableNmethod>> = HashMap::new();
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) => {
-            tracing::error!("install is off: cannot read cache directory {}: {e}", dir.display());
+    let entries = match dir.as_ref().map(std::fs::read_dir) {
+        None => Vec::new(),
+        Some(Ok(e)) => e.flatten().collect(),
+        Some(Err(e)) => {
+            tracing::error!("install is off: cannot read cache directory {}: {e}", dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default());
             return;
         }
     };
-    for path in entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == crate::capture::store::EXTENSION)) {
+    for path in entries.into_iter().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == crate::capture::store::EXTENSION)) {
         let outcome = match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| decode_portable(&b).map_err(|e| e.to_string())) {
             Err(e) => {
                 tracing::warn!("skipping {}: {e}", path.display());
@@ -115,21 +126,17 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
             return;
         }
     };
-    tracing::info!("install: {:?} in {}", outcomes, dir.display());
-    let wanted = waiting
-        .values()
-        .flatten()
-        .flat_map(|nm| {
-            let inlined = nm.methods.iter().skip(1).map(|m| m.class.name.clone());
-            let constants = nm.klasses.iter().filter_map(|k| k.element.as_ref()).map(|c| c.name.clone());
-            inlined.chain(constants).chain(preconditions::class_names(&nm.facts).map(String::from))
-        })
-        .collect();
+    match &dir {
+        Some(dir) => tracing::info!("install: {:?} in {}", outcomes, dir.display()),
+        None => tracing::info!("install: code comes from the server"),
+    }
+    let wanted = waiting.values().flatten().flat_map(wanted_classes).collect();
     let cached = waiting.values().flatten().filter_map(|nm| nm.root().map(|r| r.to_string())).collect();
     let state = InstallState {
         cached,
         waiting: Mutex::new(waiting),
-        wanted,
+        wanted: Mutex::new(wanted),
+        incoming: Mutex::new(Vec::new()),
         known: Mutex::new(HashMap::new()),
         ready: Mutex::new(Vec::new()),
         helper,
@@ -184,7 +191,7 @@ pub unsafe fn class_prepared(agent: &Agent, jni: Jni, class: jclass) {
     let Ok(signature) = agent.jvmti.class_signature(class) else { return };
     let name = loaders::internal_name(&signature);
     let e = jni.raw();
-    if state.wanted.contains(&name) {
+    if state.wanted.lock().unwrap_or_else(|e| e.into_inner()).contains(&name) {
         let mut known = state.known.lock().unwrap_or_else(|e| e.into_inner());
         if !known.contains_key(&name) {
             // SAFETY: `class` is a live local reference; the global one lives as long as the
@@ -222,6 +229,7 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
         }
         while !state.stop.load(Ordering::Relaxed) {
             std::thread::sleep(POLL_INTERVAL);
+            adopt_incoming(agent, state, jni);
             let ready = std::mem::take(&mut *state.ready.lock().unwrap_or_else(|e| e.into_inner()));
             let mut later = Vec::new();
             for (class, nmethods) in ready {
@@ -265,6 +273,65 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
     });
 }
 
+/// Code that arrived from the server: file it by class like the directory's code, then offer
+/// every loaded class to [`class_prepared`] — the class of code that arrives late was usually
+/// prepared long ago and sends no more ClassPrepare. A class prepared after the snapshot
+/// finds its code in `waiting` through its own ClassPrepare, since the code is filed first.
+fn adopt_incoming(agent: &Agent, state: &InstallState, jni: Jni) {
+    let incoming = std::mem::take(&mut *state.incoming.lock().unwrap_or_else(|e| e.into_inner()));
+    if incoming.is_empty() {
+        return;
+    }
+    let n = incoming.len();
+    {
+        let mut wanted = state.wanted.lock().unwrap_or_else(|e| e.into_inner());
+        let mut waiting = state.waiting.lock().unwrap_or_else(|e| e.into_inner());
+        for nm in incoming {
+            wanted.extend(wanted_classes(&nm));
+            if let Some(root) = nm.root() {
+                waiting.entry(root.class.name.clone()).or_default().push(nm);
+            }
+        }
+    }
+    state.count_by("found", n as u64);
+    let looked = jni.with_local_frame(16, || match agent.jvmti.loaded_classes() {
+        Ok(classes) => {
+            for class in &classes {
+                // SAFETY: a local reference GetLoadedClasses just returned, deleted right after.
+                unsafe { class_prepared(agent, jni, *class) };
+                jni.delete_local_ref(*class);
+            }
+            classes.len()
+        }
+        Err(e) => {
+            tracing::warn!("{e}: code from the server waits for its classes' ClassPrepare");
+            0
+        }
+    });
+    tracing::debug!("install: {n} nmethods from the server, looked at {} loaded classes", looked.unwrap_or(0));
+}
+
+/// Hands a portable nmethod that arrived from the server to the installer thread; `false`
+/// when install is off in this JVM. Never blocks on anything but a short lock.
+pub fn offer(nm: PortableNmethod) -> bool {
+    let Some(state) = STATE.get() else { return false };
+    state.incoming.lock().unwrap_or_else(|e| e.into_inner()).push(nm);
+    true
+}
+
+/// The outcome counts so far (`installed`, refusal reasons, ...), for the network summary.
+pub fn outcome_counts() -> BTreeMap<String, u64> {
+    STATE.get().map(|s| s.outcomes.lock().unwrap_or_else(|e| e.into_inner()).clone()).unwrap_or_default()
+}
+
+/// The classes whose ClassPrepare `nm` waits for besides its own: those of its inlined
+/// methods, of its class constants, and the ones its code facts name.
+fn wanted_classes(nm: &PortableNmethod) -> impl Iterator<Item = String> + '_ {
+    let inlined = nm.methods.iter().skip(1).map(|m| m.class.name.clone());
+    let constants = nm.klasses.iter().filter_map(|k| k.element.as_ref()).map(|c| c.name.clone());
+    inlined.chain(constants).chain(preconditions::class_names(&nm.facts).map(String::from))
+}
+
 /// A copy of the prepared classes `facts` names (the lock is not held while calling the VM).
 fn known_for(state: &InstallState, facts: &jitfleet_relocator::facts::CodeFacts) -> HashMap<String, usize> {
     let known = state.known.lock().unwrap_or_else(|e| e.into_inner());
@@ -306,6 +373,7 @@ fn install_one(
     let refuse = |reason: &str, detail: String| {
         tracing::warn!("not installed {name}: {detail}");
         state.count(reason);
+        crate::net::install_outcome(&name, jitfleet_transport::wire::InstallOutcome::Skipped { reason: format!("{reason}: {detail}") });
     };
     let classes: Vec<jclass> = std::iter::once(class).chain(inlined.iter().copied()).collect();
     let element_classes: Vec<&ClassRef> = nm.klasses.iter().filter_map(|k| k.element.as_ref()).collect();
@@ -371,6 +439,7 @@ fn install_one(
             );
             state.count("installed");
             let micros = started.elapsed().as_micros() as u64;
+            crate::net::install_outcome(&name, jitfleet_transport::wire::InstallOutcome::Installed);
             state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod, micros });
         }
         // A callee whose class is not loaded here yet (CallSites.java, Installer.NOT_READY).
