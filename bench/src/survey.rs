@@ -259,7 +259,7 @@ pub fn markdown(s: &Survey) -> String {
         let t = total(&w.runs);
         out.push_str(&format!("**{}** ({} nmethods, {} refused):\n\n", w.workload, t.nmethods, t.nmethods - t.captured));
         let mut reasons: Vec<_> = t.refused.iter().collect();
-        reasons.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.1 .0));
         for (reason, (count, heat)) in reasons {
             out.push_str(&format!("- `{reason}`: {count} ({}, heat {})\n", pct(*count, t.nmethods), pct(*heat, t.heat)));
         }

@@ -161,7 +161,7 @@ fn expect_value(content: &[u8], r: &Relocation, what: &str, entry: Option<u64>, 
     let operands = operand_values(&i);
     let found = match r.format {
         OperandFormat::NarrowOop => {
-            let narrow = (expected.wrapping_sub(base) >> shift) as u32;
+            let narrow = expected.wrapping_sub(base).checked_shr(shift).unwrap_or(0) as u32;
             operands.iter().any(|&v| v as u32 == narrow && (v >> 32 == 0 || v as i64 == i64::from(narrow as i32)))
         }
         OperandFormat::Immediate | OperandFormat::Disp32 => operands.contains(&expected),
@@ -249,5 +249,31 @@ mod tests {
     fn index_zero_values_live_only_in_the_code_and_are_not_counted() {
         let relocations = vec![reloc(0, OperandFormat::Immediate, RelocKind::Oop { index: OopIndex(0), offset: 0 })];
         assert_eq!(check(CODE, &[], &[], &relocations, &NarrowEncoding::default()), RelocCheck::default());
+    }
+
+    #[test]
+    fn arbitrary_bytes_and_relocations_never_panic() {
+        // A small LCG: deterministic, no dependency.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as u32
+        };
+        for _ in 0..2000 {
+            let len = next() % 64;
+            let code: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            let at = next() % 80;
+            let format = [OperandFormat::Immediate, OperandFormat::Disp32, OperandFormat::Call32, OperandFormat::NarrowOop][(next() % 4) as usize];
+            let kind = match next() % 5 {
+                0 => RelocKind::Oop { index: OopIndex(next() % 3), offset: next() as i32 },
+                1 => RelocKind::Metadata { index: MetadataIndex(next() % 3), offset: 0 },
+                2 => RelocKind::RuntimeCall,
+                3 => RelocKind::VirtualCall { cached_value: Some(ContentOffset(next() % 80)), method_index: MetadataIndex(0) },
+                _ => RelocKind::StaticCall { method_index: MetadataIndex(0) },
+            };
+            let narrow = NarrowEncoding { oop_base: u64::from(next()), oop_shift: next() % 70, klass_base: u64::MAX, klass_shift: 63 };
+            let report = check(&code, &[u64::MAX, 0], &[1], &[reloc(at, format, kind)], &narrow);
+            assert!(report.violations.len() <= report.checked);
+        }
     }
 }

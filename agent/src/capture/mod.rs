@@ -1,7 +1,14 @@
 //! Capture (donor side, `mode=capture`): every C2 nmethod this JVM installs is copied while
 //! the service thread keeps it alive, decoded by the relocator, symbolised and written to the
 //! cache directory as a portable nmethod — or recorded in the index as refused, with the
-//! reason. Never guesses: a reference that cannot be named refuses the method.
+//! reason. Never guesses: a reference that cannot be named refuses the method. OSR
+//! compilations (found on their class's OSR list, `compilations::nmethod_of`) are copied,
+//! decoded and indexed too; translation refuses them (`osr`) for now.
+//!
+//! Two self-checks run on every decoded nmethod and refuse it when they fail: the decoded
+//! scopes against JVMTI's inline records ([`oracle`]) and every call/oop/metadata relocation
+//! against its instruction (`jitfleet_relocator::relocheck`). Their results, the method's
+//! heat when C2 compiled it, sizes and inline tree go into the index (`store::index_line`).
 //!
 //! Modules: [`copy`] (VM memory → owned sections), [`translate`] (decoded sections →
 //! portable nmethod, pure), [`blobs`] (runtime blob names, shared with install), [`store`]

@@ -1,7 +1,9 @@
 //! `decode_all` on a whole nmethod cut from arbitrary bytes: the first 11 bytes give the
 //! lengths of the sections (so the layout is consistent and validation lets the decoders
-//! run), the rest is their content.
+//! run), the rest is their content. Whatever decodes also goes through the relocation
+//! self-check, as at capture.
 #![no_main]
+use jitfleet_relocator::relocheck::{check_relocations, NarrowEncoding};
 use jitfleet_relocator::{decode_all, CapturedNmethod, NmethodLayout};
 use libfuzzer_sys::fuzz_target;
 
@@ -94,5 +96,9 @@ fuzz_target!(|data: &[u8]| {
         nul_chk_table,
         oop_maps,
     };
-    let _ = decode_all(&captured);
+    if let Ok(decoded) = decode_all(&captured) {
+        let narrow = NarrowEncoding { oop_base: 0, oop_shift: 3, klass_base: 0x8_0000_0000, klass_shift: 0 };
+        let report = check_relocations(&captured, &decoded, &narrow);
+        assert!(report.violations.len() <= report.checked);
+    }
 });
