@@ -101,6 +101,13 @@ pub unsafe fn start(vm: *mut JavaVM, options: Option<&str>, how: Start) {
         Ok(a) => a,
         Err(_) => return,
     };
+    if shares_code(agent.config.mode) {
+        // Hash the runtime image while the JVM starts: ready before C2 compiles anything.
+        let java_home = agent.jvmti.system_property("java.home").ok();
+        let patched = agent.jvmti.system_property("jdk.module.patch.0").is_ok();
+        agent.classes.image.locate(java_home, patched);
+        agent.classes.image.warm_up();
+    }
     if let Err(e) = events::enable(agent, how) {
         // Whatever was enabled before the failure is switched off again by `enable`.
         log::early(&format!("disabled: {e}"));
@@ -184,19 +191,21 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
     crate::net::start(agent, jni);
 }
 
-/// Where the runtime image is and which of its classes were defined before the load hook was
-/// on, for their fingerprints; the image digest is computed in the background. Only in the
-/// modes that share code.
+/// Whether `mode` shares code (and so fingerprints the JDK's early classes by the image).
+fn shares_code(mode: Mode) -> bool {
+    matches!(mode, Mode::Capture | Mode::Install | Mode::Auto | Mode::Verify)
+}
+
+/// Which of the runtime image's classes were defined before the load hook was on, for their
+/// fingerprints (the image digest was started at OnLoad). Only in the modes that share code.
 fn configure_runtime_image(agent: &'static Agent, jni: Jni) {
-    if !matches!(agent.config.mode, Mode::Capture | Mode::Install) {
+    if !shares_code(agent.config.mode) {
         return;
     }
-    let java_home = agent.jvmti.system_property("java.home").ok();
     let patched = agent.jvmti.system_property("jdk.module.patch.0").is_ok();
     let early = if patched { Default::default() } else { early_image_classes(agent, jni) };
     tracing::debug!("{} JDK classes defined before VMInit get runtime-image fingerprints", early.len());
-    agent.classes.image.configure(java_home, patched, early);
-    agent.classes.image.warm_up();
+    agent.classes.image.set_early_classes(early);
 }
 
 /// The boot and platform classes loaded now whose package is in a named module, i.e. that

@@ -10,13 +10,20 @@
 //! own digest and the class name: two JVMs give such a class the same fingerprint exactly when
 //! they run the same image file, byte for byte.
 //!
-//! The digest is blake3 of the whole image (about 130 MB on JDK 17; ~0.1 s), computed once,
-//! off the JVM's threads where possible (a background thread starts at VMInit in the modes
-//! that share code; a lookup before it is done waits for it).
+//! The digest is blake3 of the whole image (about 130 MB on JDK 17; ~0.1 s in a release build),
+//! computed once by a background thread started at OnLoad in the modes that share code, so it
+//! is usually ready before C2 has compiled anything. A lookup before it is done waits for it,
+//! at most [`MAX_WAIT`]; after that the class has no fingerprint (its code is refused, never
+//! installed on a guess) — a JVMTI callback must not hold HotSpot's service thread for long.
 
 use once_cell::sync::OnceCell;
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// The longest a lookup waits for the background digest.
+pub const MAX_WAIT: Duration = Duration::from_secs(3);
 
 /// Domain separation: these hashes never collide with a hash of class file bytes.
 const DERIVE_CONTEXT: &str = "jitfleet 2026-11 runtime image class fingerprint v1";
@@ -29,14 +36,14 @@ pub struct RuntimeImage {
     /// Internal names of the image classes defined before the load hook was on.
     early_classes: OnceCell<HashSet<String>>,
     digest: OnceCell<Option<[u8; 32]>>,
+    /// A background thread is computing the digest.
+    warming: AtomicBool,
 }
 
 impl RuntimeImage {
     /// Sets the image up from the JVM's properties: `java.home`, and `patched` when
-    /// `--patch-module` is in use (patched boot classes may not come from the image);
-    /// `early_classes` are the image classes defined before the load hook was on.
-    pub fn configure(&self, java_home: Option<String>, patched: bool, early_classes: HashSet<String>) {
-        let _ = self.early_classes.set(early_classes);
+    /// `--patch-module` is in use (patched boot classes may not come from the image).
+    pub fn locate(&self, java_home: Option<String>, patched: bool) {
         let modules = match (java_home, patched) {
             (_, true) => {
                 tracing::info!("--patch-module is in use: JDK classes loaded before VMInit get no fingerprint");
@@ -48,12 +55,26 @@ impl RuntimeImage {
         let _ = self.modules.set(modules);
     }
 
+    /// The image classes defined before the load hook was on (known at VMInit).
+    pub fn set_early_classes(&self, early_classes: HashSet<String>) {
+        let _ = self.early_classes.set(early_classes);
+    }
+
+    /// [`Self::locate`] and [`Self::set_early_classes`] at once.
+    pub fn configure(&self, java_home: Option<String>, patched: bool, early_classes: HashSet<String>) {
+        self.locate(java_home, patched);
+        self.set_early_classes(early_classes);
+    }
+
     /// Computes the digest now (from a background thread, so that the first lookup is cheap).
     pub fn warm_up(&'static self) {
+        self.warming.store(true, Ordering::SeqCst);
         let spawned = std::thread::Builder::new().name("jitfleet-image-digest".into()).spawn(move || {
-            let _ = std::panic::catch_unwind(|| self.digest());
+            let _ = std::panic::catch_unwind(|| self.digest.get_or_init(|| self.compute()));
+            self.warming.store(false, Ordering::SeqCst);
         });
         if let Err(e) = spawned {
+            self.warming.store(false, Ordering::SeqCst);
             tracing::debug!("runtime image digest computed on first use: {e}");
         }
     }
@@ -72,7 +93,25 @@ impl RuntimeImage {
     }
 
     fn digest(&self) -> Option<[u8; 32]> {
-        *self.digest.get_or_init(|| {
+        if let Some(d) = self.digest.get() {
+            return *d;
+        }
+        if !self.warming.load(Ordering::SeqCst) {
+            return *self.digest.get_or_init(|| self.compute());
+        }
+        let deadline = Instant::now() + MAX_WAIT;
+        while Instant::now() < deadline {
+            if let Some(d) = self.digest.get() {
+                return *d;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        tracing::info!("the runtime image digest took longer than {MAX_WAIT:?}: this JDK class gets no fingerprint");
+        self.digest.get().copied().flatten()
+    }
+
+    fn compute(&self) -> Option<[u8; 32]> {
+        {
             let path = self.modules.get()?.as_ref()?;
             let started = std::time::Instant::now();
             match hash_file(path) {
@@ -85,7 +124,7 @@ impl RuntimeImage {
                     None
                 }
             }
-        })
+        }
     }
 }
 
