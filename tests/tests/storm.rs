@@ -13,8 +13,9 @@ const PERIOD_MICROS: &str = "200";
 
 fn storm_run(agent_options: Option<&str>, program: &[&str]) -> Output {
     let mut cmd = java_cmd();
-    // Parallel GC: fill's card marks are shareable there (G1's barrier embeds another address).
-    cmd.args(JVMCI).args(["-Xmx64m", "-XX:+UseParallelGC"]).args(storm_args());
+    // G1: fill's reference stores go through G1's write barrier (card table, and a leaf call
+    // into libjvm that C2 emits without relocation).
+    cmd.args(JVMCI).args(["-Xmx64m", "-XX:+UseG1GC"]).args(storm_args());
     if let Some(options) = agent_options {
         cmd.arg(agent_arg(options));
     }

@@ -126,7 +126,10 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
         RelocKind::VirtualCall { cached_value: Some(c), .. } => u32::try_from(decoded.content.to_pc_offset(c).0).ok(),
         _ => None,
     }));
-    if unrelocated_addresses(&code, &internal).iter().any(|&(_, v)| symbols.vm_global(v).is_none()) {
+    if unrelocated_addresses(&code, &internal)
+        .iter()
+        .any(|&(pc, v)| symbols.vm_global(v).is_none() && unrelocated_runtime_call(&code, pc, v, symbols).is_none())
+    {
         reasons.insert("raw_vm_address");
     }
     for p in &decoded.pcs {
@@ -307,7 +310,14 @@ pub fn translate(
     for (pc, value) in unrelocated_addresses(&code, &relocated) {
         match symbols.vm_global(value) {
             Some(global) => global_patches.push((pc, global)),
-            None => return Err(Refusal::RawVmAddress { pc, value }),
+            None => match unrelocated_runtime_call(&code, pc, value, symbols) {
+                // JVMCI relocates it as a foreign call; a safepoint at its return address
+                // (CallRuntime) gets its debug information below, a leaf call has none.
+                Some(symbol) => {
+                    calls.insert(pc + MOVABS_CALL_LEN, (pc, symbol));
+                }
+                None => return Err(Refusal::RawVmAddress { pc, value }),
+            },
         }
     }
 
@@ -534,6 +544,22 @@ fn position_after(
     Ok(PortableDebugInfo { frames, references: Vec::new() })
 }
 
+/// Length of `movabs r10, imm64; call r10`.
+const MOVABS_CALL_LEN: u32 = 13;
+
+/// C2 emits its runtime calls (`CallRuntime`, `CallLeaf`, `CallLeafNoFP`: allocation slow
+/// paths, G1's write-barrier entries, math routines, arraycopy helpers) as `movabs r10,
+/// target; call r10` WITHOUT a relocation (`Java_To_Runtime` in x86_64.ad: the target is
+/// absolute and the code never moves). The symbol of such a call whose target this JVM can
+/// name (a blob, or libjvm by offset from its base), if the bytes at `pc` are exactly that
+/// pair loading `value`.
+fn unrelocated_runtime_call(code: &[u8], pc: u32, value: u64, symbols: &dyn Symbols) -> Option<RuntimeTarget> {
+    match runtime_call_target(code, pc, 0)? {
+        (MOVABS_CALL_LEN, target) if target == value => symbols.runtime_target(target),
+        _ => None,
+    }
+}
+
 /// The length and absolute target of the runtime call or jump at `pc`, for the forms
 /// JVMCI's `pd_relocate_ForeignCall` accepts.
 fn runtime_call_target(code: &[u8], pc: u32, code_address: u64) -> Option<(u32, u64)> {
@@ -747,6 +773,44 @@ fn translate_value(v: &ScopeValue) -> Result<(PortableValue, bool), Refusal> {
 mod tests {
     use super::*;
     use jitfleet_relocator::scope::Location;
+
+    /// Knows one libjvm routine, at 0x7f00_1000_0000.
+    struct OneRoutine;
+
+    impl Symbols for OneRoutine {
+        fn method(&self, _: u64) -> Option<MethodRef> {
+            None
+        }
+        fn runtime_target(&self, address: u64) -> Option<RuntimeTarget> {
+            (address == 0x7f00_1000_0000).then_some(RuntimeTarget::Libjvm { offset: 0x6d_3160 })
+        }
+        fn vm_global(&self, _: u64) -> Option<VmGlobal> {
+            None
+        }
+        fn klass(&self, _: u64) -> Option<KlassConstant> {
+            None
+        }
+        fn mirror(&self, _: u32) -> Result<KlassConstant, String> {
+            Err("none".into())
+        }
+    }
+
+    #[test]
+    fn unrelocated_movabs_call_pairs_to_known_routines_are_runtime_calls() {
+        let pair = |target: u64, call: [u8; 3]| {
+            let mut code = vec![0x90, 0x49, 0xba];
+            code.extend_from_slice(&target.to_le_bytes());
+            code.extend_from_slice(&call);
+            code.push(0xc3);
+            code
+        };
+        let known = pair(0x7f00_1000_0000, [0x41, 0xff, 0xd2]);
+        assert_eq!(unrelocated_runtime_call(&known, 1, 0x7f00_1000_0000, &OneRoutine), Some(RuntimeTarget::Libjvm { offset: 0x6d_3160 }));
+        // An address nobody can name, a movabs not followed by `call r10`, another value.
+        assert_eq!(unrelocated_runtime_call(&pair(0x7f00_2000_0000, [0x41, 0xff, 0xd2]), 1, 0x7f00_2000_0000, &OneRoutine), None);
+        assert_eq!(unrelocated_runtime_call(&pair(0x7f00_1000_0000, [0x41, 0xff, 0xe2]), 1, 0x7f00_1000_0000, &OneRoutine), None);
+        assert_eq!(unrelocated_runtime_call(&known, 1, 0x7f00_1000_0008, &OneRoutine), None);
+    }
 
     fn loc(kind: LocationType, place: LocationPlace) -> ScopeValue {
         ScopeValue::Location(Location { kind, place })
