@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 5;
+pub const PORTABLE_FORMAT_VERSION: u32 = 6;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -70,6 +70,10 @@ pub enum VmGlobal {
     NarrowKlassBase,
     /// `CardTable::_byte_map_base` (card marks after reference stores; Serial, Parallel, G1).
     CardTableBase,
+    /// The two's-complement negation of `CompressedKlassPointers::base()`: C2 encodes a
+    /// `Klass*` held in a register as `movabs r, -base; add r, klass` (e.g. the header of an
+    /// array allocated for a class known only at run time).
+    NegatedNarrowKlassBase,
 }
 
 /// The JVMCI marks the slice uses (`CodeInstaller::*` ids are looked up by the receiver).

@@ -60,15 +60,18 @@ impl VmGlobals {
     /// The value of `global` here, if known.
     pub fn value_of(&self, global: VmGlobal) -> Option<u64> {
         let v = match global {
-            VmGlobal::NarrowKlassBase => self.narrow_klass_base,
+            VmGlobal::NarrowKlassBase | VmGlobal::NegatedNarrowKlassBase => self.narrow_klass_base,
             VmGlobal::CardTableBase => self.card_table_base,
         };
+        let v = if global == VmGlobal::NegatedNarrowKlassBase { v.wrapping_neg() } else { v };
         (v != 0).then_some(v)
     }
 
     /// Which global has this value, if any.
     pub fn global_of(&self, value: u64) -> Option<VmGlobal> {
-        [VmGlobal::NarrowKlassBase, VmGlobal::CardTableBase].into_iter().find(|&g| self.value_of(g) == Some(value))
+        [VmGlobal::NarrowKlassBase, VmGlobal::NegatedNarrowKlassBase, VmGlobal::CardTableBase]
+            .into_iter()
+            .find(|&g| self.value_of(g) == Some(value))
     }
 }
 

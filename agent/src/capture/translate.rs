@@ -596,7 +596,9 @@ fn unrelocated_addresses(code: &[u8], relocated: &[u32]) -> Vec<(u32, u64)> {
             return None;
         }
         let value = u64::from_le_bytes(code[at + 2..at + 10].try_into().ok()?);
-        (MIN_ADDRESS..MAX_ADDRESS).contains(&value).then_some((at as u32, value))
+        // An address, or the negation of one (`movabs r, -base; add r, x` subtracts a base).
+        let address_like = |v: u64| (MIN_ADDRESS..MAX_ADDRESS).contains(&v);
+        (address_like(value) || address_like(value.wrapping_neg())).then_some((at as u32, value))
     })
     .collect()
 }
@@ -886,6 +888,10 @@ mod tests {
         assert_eq!(unrelocated_addresses(&code, &[]), vec![(1, 0x7f12_3456_7000)]);
         // The same instruction with a relocation (a runtime call target) is JVMCI's business.
         assert_eq!(unrelocated_addresses(&code, &[1]), vec![]);
+        // Nor is a negated address: `movabs r, -base` (a base subtracted by an add).
+        let mut negated = vec![0x49, 0xbb];
+        negated.extend_from_slice(&0x7f12_3456_7000u64.wrapping_neg().to_le_bytes());
+        assert_eq!(unrelocated_addresses(&negated, &[]), vec![(0, 0x7f12_3456_7000u64.wrapping_neg())]);
         // Small 64-bit constants are not addresses.
         let mut small = vec![0x48, 0xb8];
         small.extend_from_slice(&12345u64.to_le_bytes());

@@ -548,6 +548,10 @@ mod tests {
         assert_eq!(&patched[2..10], &0x8_0000_0000u64.to_le_bytes());
         let patched = patch_globals(&code, &[(0, VmGlobal::CardTableBase)], &here).unwrap();
         assert_eq!(&patched[2..10], &0x7f00_1000_0000u64.to_le_bytes());
+        // `movabs r, -base` (a Klass* encoded in a register) gets this JVM's negated base.
+        let patched = patch_globals(&code, &[(0, VmGlobal::NegatedNarrowKlassBase)], &here).unwrap();
+        assert_eq!(&patched[2..10], &0x8_0000_0000u64.wrapping_neg().to_le_bytes());
+        assert_eq!(here.global_of(0x8_0000_0000u64.wrapping_neg()), Some(VmGlobal::NegatedNarrowKlassBase));
         let unknown = crate::capture::VmGlobals::default();
         assert!(patch_globals(&code, &[(0, VmGlobal::NarrowKlassBase)], &unknown).is_err());
         assert!(patch_globals(&code, &[(4, VmGlobal::NarrowKlassBase)], &here).is_err());

@@ -304,7 +304,7 @@ mod tests {
         let plan = build_plan(&nmethod(), &|_| Some(0x7f00_0000_1000)).unwrap();
         #[rustfmt::skip]
         let expected = vec![
-            2, 48, 16, -1,
+            PLAN_VERSION, 48, 16, -1,
             2, 0, 0, 9, 6,
             1, 30, 0, 0,
             1, 9,
