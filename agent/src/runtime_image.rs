@@ -12,7 +12,9 @@
 //!
 //! The digest is blake3 of the whole image (about 130 MB on JDK 17; ~0.1 s in a release build),
 //! computed once by a background thread started at OnLoad in the modes that share code, so it
-//! is usually ready before C2 has compiled anything. A lookup before it is done waits for it,
+//! is usually ready before C2 has compiled anything; it is remembered, keyed by the file's
+//! identity (inode, size, times), in `$XDG_CACHE_HOME/jitfleet` (or `~/.cache/jitfleet`) so
+//! that later JVMs on the machine skip the hashing. A lookup before it is done waits for it,
 //! at most [`MAX_WAIT`]; after that the class has no fingerprint (its code is refused, never
 //! installed on a guess) — a JVMTI callback must not hold HotSpot's service thread for long.
 
@@ -114,9 +116,17 @@ impl RuntimeImage {
         {
             let path = self.modules.get()?.as_ref()?;
             let started = std::time::Instant::now();
+            let identity = file_identity(path);
+            if let Some(d) = identity.as_deref().and_then(remembered_digest) {
+                tracing::debug!("runtime image {} digest remembered", path.display());
+                return Some(d);
+            }
             match hash_file(path) {
                 Ok(d) => {
                     tracing::debug!("runtime image {} digest in {} ms", path.display(), started.elapsed().as_millis());
+                    if let Some(identity) = identity {
+                        remember_digest(&identity, &d);
+                    }
                     Some(d)
                 }
                 Err(e) => {
@@ -125,6 +135,54 @@ impl RuntimeImage {
                 }
             }
         }
+    }
+}
+
+/// What identifies one version of the image file: path, device, inode, size, modification and
+/// change times to the nanosecond. The change time cannot be set by a user: a file rewritten
+/// in place or replaced gets a new one.
+fn file_identity(path: &std::path::Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some(format!("{} {} {} {} {}.{} {}.{}", path.display(), m.dev(), m.ino(), m.size(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec()))
+}
+
+/// Where digests of runtime images are remembered between JVMs: `$XDG_CACHE_HOME/jitfleet`
+/// or `$HOME/.cache/jitfleet` (none when neither is set: then every JVM hashes the image).
+fn digest_memory() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("jitfleet").join("runtime-image-digests"))
+}
+
+/// The digest remembered for this file identity, if any. The file holds one line per image:
+/// the identity, a tab, the hex digest.
+fn remembered_digest(identity: &str) -> Option<[u8; 32]> {
+    let text = std::fs::read_to_string(digest_memory()?).ok()?;
+    let hex = text.lines().find_map(|l| l.strip_prefix(identity)?.strip_prefix('\t'))?;
+    let mut digest = [0u8; 32];
+    for (i, byte) in digest.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(digest)
+}
+
+/// Remembers a digest (best effort: written to a temporary file and renamed; a failure only
+/// means the next JVM hashes the image again).
+fn remember_digest(identity: &str, digest: &[u8; 32]) {
+    let Some(path) = digest_memory() else { return };
+    let Some(dir) = path.parent() else { return };
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut lines: Vec<&str> = old.lines().filter(|l| !l.starts_with(identity)).take(15).collect();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let line = format!("{identity}\t{hex}");
+    lines.push(&line);
+    let tmp = dir.join(format!(".runtime-image-digests.{}.tmp", std::process::id()));
+    let written = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&tmp, lines.join("\n") + "\n")).and_then(|_| std::fs::rename(&tmp, &path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        tracing::debug!("runtime image digest not remembered in {}: {e}", path.display());
     }
 }
 
@@ -190,6 +248,19 @@ mod tests {
         assert_eq!(a.class_fingerprint("Foo$$Lambda$14/0x0000000800c02000"), None);
         // Not defined before the hook (the hook saw its bytes, or it never was loaded early).
         assert_eq!(a.class_fingerprint("java/util/HashMap"), None);
+    }
+
+    #[test]
+    fn digests_are_remembered_by_file_identity() {
+        let home = std::env::temp_dir().join(format!("jf-digest-home-{}", std::process::id()));
+        std::env::set_var("XDG_CACHE_HOME", &home);
+        let identity = "/x/lib/modules 1 2 3 4.5 6.7";
+        assert_eq!(remembered_digest(identity), None);
+        remember_digest(identity, &[0xab; 32]);
+        remember_digest("/y/lib/modules 1 2 3 4.5 6.7", &[0x01; 32]);
+        assert_eq!(remembered_digest(identity), Some([0xab; 32]));
+        assert_eq!(remembered_digest("/x/lib/modules 1 2 3 4.5 6.8"), None);
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     #[test]
