@@ -1,8 +1,8 @@
 //! Names the object constants of a capture that are not class mirrors, by identity: an object
 //! is named only when it *is* (same address, read with GC held off) an object the receiver can
 //! find again — the interned string of an `ldc` of a parsed method, or the value of a static
-//! final field (those C2 may have folded, per the code facts, and those of the object's own
-//! class and its superclass: enum constants, singletons). Anything else stays unnamed and the
+//! final field (those C2 may have folded, per the code facts, and the constants of the enum
+//! the object belongs to). Anything else stays unnamed and the
 //! translation refuses the method with the object's class.
 //!
 //! Why identity and not value: C2 compares constants with `==` (enum switches, `ldc` strings
@@ -78,13 +78,17 @@ pub fn candidates(agent: &Agent, jni: Jni, methods: &[usize], facts: &CodeFacts,
         let Some((field, _, _)) = statics::static_final_references(jvmti, class).into_iter().find(|(_, n, d)| *n == folded.name && *d == folded.descriptor) else { continue };
         add_static(agent, jni, class, field, &folded.holder, &folded.name, &folded.descriptor, &mut out);
     }
-    // The object's own class and its superclass (an enum constant with a body is an instance
-    // of an anonymous subclass of the enum).
+    // Enum constants: the static finals of the object's own class or its superclass (an enum
+    // constant with a body is an instance of an anonymous subclass of the enum), when that is
+    // an enum. Only enums: their constants are fixed by the class bytes (the receiver checks
+    // those), while another class's static final object may differ between JVMs in final
+    // fields C2 trusts and folds (`java.lang` classes, records) — those go through the code
+    // facts, which the receiver compares by value.
     for name in wanted.own_classes {
         let Some(class) = find(name) else { continue };
         let superclass = statics::superclass(jni, class);
         for c in [class, superclass] {
-            if c.is_null() || !statics::initialised(jvmti, c) {
+            if c.is_null() || !statics::initialised(jvmti, c) || !is_enum(agent, jni, c) {
                 continue;
             }
             let Some(holder) = statics::class_ref(agent, jni, c) else { continue };
@@ -107,6 +111,12 @@ fn add_static(agent: &Agent, jni: Jni, class: jclass, field: jfieldID, holder: &
         return;
     }
     out.push(Candidate { reference, object: DonorObject::StaticFinal { holder: holder.clone(), name: name.into(), descriptor: descriptor.into() } });
+}
+
+/// Whether `class` is an enum class (its superclass is `java.lang.Enum`).
+fn is_enum(agent: &Agent, jni: Jni, class: jclass) -> bool {
+    let superclass = statics::superclass(jni, class);
+    !superclass.is_null() && agent.jvmti.class_signature(superclass).ok().as_deref() == Some("Ljava/lang/Enum;")
 }
 
 fn jni_same(jni: Jni, a: jobject, b: jobject) -> bool {

@@ -11,7 +11,9 @@
 //! become JVMCI Java calls with their invoke marks — the callee is resolved by the receiver
 //! from the invoke bytecode, and C2's own static call stubs are dropped (JVMCI emits its own).
 //! Exception handler subtables whose only entry is C2's catch-all become one JVMCI handler per
-//! return pc. `Klass*` constants become class identities the receiver patches with its own.
+//! return pc. `Klass*` constants become class identities the receiver patches with its own;
+//! object constants (in instructions and debug info) that the donor named — class mirrors,
+//! interned strings, static final values ([`DonorObject`]) — become [`ObjectSymbol`]s.
 //!
 //! Not translated (refused with a named reason): handler subtables that C2 dispatches by
 //! exception type (`exception_dispatch`): JVMCI has one handler per pc, and leaving such a call
@@ -19,8 +21,8 @@
 //! handler, but `OptoRuntime::handle_exception_C_helper` caches the deopt blob as the handler,
 //! so a second frame of the same nmethod (recursion) would enter
 //! `unpack_with_exception_in_tls` without being deoptimised, with the exception oop already
-//! cleared by C2's exception blob. Also refused: method-handle call sites, object constants,
-//! constants sections, OSR, dependencies other than evol_method.
+//! cleared by C2's exception blob. Also refused: method-handle call sites, unnamed object
+//! constants, constants sections, OSR, dependencies other than evol_method.
 
 use jitfleet_relocator::deps::DepType;
 use jitfleet_relocator::portable::*;
@@ -43,8 +45,8 @@ pub trait Symbols {
     /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
     /// `Method*`, a hidden class, a class of a loader the capture cannot name).
     fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
-    /// What the object constant at `at` (an oop relocation's pc, or an oop table entry) is, or the name of the
-    /// object's class when it is none of the objects the translation can name.
+    /// What the object constant at `at` (an oop relocation's pc, or an oop table entry) is, or
+    /// the name of the object's class when it is none of the objects the translation can name.
     fn object(&self, at: OopAt) -> Result<DonorObject, String>;
 }
 
@@ -835,6 +837,26 @@ mod tests {
             translate_values(&[in_rsi], &mut |_| Err(Refusal::Oops)).unwrap(),
             vec![PortableValue::At { place: Place::Register(6), kind: SlotKind::Object, narrow: true }]
         );
+    }
+
+    #[test]
+    fn named_objects_share_their_class_entry_and_unfingerprinted_holders_refuse() {
+        let holder = ClassRef { name: "Color".into(), loader: "app".into(), bytes_hash: Some([1; 32]) };
+        let mut klasses = vec![KlassConstant { name: "Color".into(), element: Some(holder.clone()) }];
+        let red = DonorObject::StaticFinal { holder: holder.clone(), name: "RED".into(), descriptor: "LColor;".into() };
+        assert_eq!(
+            object_symbol(red, &mut klasses),
+            Ok(ObjectSymbol::StaticFinal { holder: 0, name: "RED".into(), descriptor: "LColor;".into() })
+        );
+        assert_eq!(object_symbol(DonorObject::Str(vec![104]), &mut klasses), Ok(ObjectSymbol::Str(vec![104])));
+        assert_eq!(klasses.len(), 1);
+        let unknown = ClassRef { bytes_hash: None, ..holder };
+        let blue = DonorObject::StaticFinal { holder: unknown, name: "BLUE".into(), descriptor: "LColor;".into() };
+        assert_eq!(object_symbol(blue, &mut klasses), Err(Refusal::NoFingerprint("Color".into())));
+        // A constant oop in debug info goes through the object table, or refuses with it.
+        let oop = ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(3));
+        assert_eq!(translate_values(&[oop.clone()], &mut |i| Ok(i + 1)), Ok(vec![PortableValue::Object(4)]));
+        assert_eq!(translate_values(&[oop], &mut |_| Err(Refusal::ObjectConstant("X".into()))), Err(Refusal::ObjectConstant("X".into())));
     }
 
     #[test]
