@@ -11,7 +11,7 @@ use jitfleet_tests::*;
 const PROGRAM: &str = "ShareObjects";
 const ROUNDS: &str = "200000";
 /// The donor runs longer: capture happens on a background thread, after C2 is done.
-const DONOR_ROUNDS: &str = "3000000";
+const DONOR_ROUNDS: &str = "10000000";
 const PAUSE_MS: &str = "1500";
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
 const METHODS: [&str; 3] = [
@@ -39,8 +39,11 @@ fn strings_enum_constants_and_static_finals_are_shared_by_identity() {
             .args([PROGRAM, DONOR_ROUNDS, "0"]));
         let donor_log = stderr(&donor);
         assert!(donor.status.success(), "{gc}: {donor_log}");
-        for method in METHODS {
-            assert!(donor_log.contains(&format!("captured {method}")), "{gc}: {method} not captured: {donor_log}");
+        for (method, kind) in METHODS.iter().zip(["strings", "static finals", "static finals"]) {
+            let line = donor_log.lines().find(|l| l.contains(&format!("captured {method} "))).unwrap_or_else(|| panic!("{gc}: {method} not captured: {donor_log}"));
+            // "objects: M mirrors S strings F static finals": the method's code carries some.
+            let count = line.split(" objects: ").nth(1).and_then(|t| t.split(&format!(" {kind}")).next()).and_then(|t| t.rsplit(' ').next()).and_then(|n| n.parse::<u32>().ok());
+            assert!(count.is_some_and(|n| n > 0), "{gc}: {method} has no {kind} among its object constants: {line}");
         }
         let receiver = run(java_cmd()
             .args(JVMCI)
