@@ -274,3 +274,55 @@ pub fn builtin_loader(jni: Jni, platform: bool) -> Option<jobject> {
 pub fn superclass(jni: Jni, class: jclass) -> jclass {
     jni!(jni, GetSuperclass, class)
 }
+
+/// The interned string of `units` (`new String(units).intern()`): a local reference, `None`
+/// on any failure. Interning a string the VM did not hold yet adds it to the string table,
+/// as the first `ldc` of it would.
+pub fn interned(jni: Jni, units: &[u16]) -> Option<jstring> {
+    static INTERN: OnceCell<Option<usize>> = OnceCell::new();
+    let intern = (*INTERN.get_or_init(|| {
+        let class = jni.find_class("java/lang/String")?;
+        method_id(jni, class, "intern", "()Ljava/lang/String;", false)
+    }))?;
+    let len = jsize::try_from(units.len()).ok()?;
+    let s = jni!(jni, NewString, units.as_ptr(), len);
+    if jni.clear_exception() || s.is_null() {
+        return None;
+    }
+    let args: [jvalue; 0] = [];
+    let interned = jni!(jni, CallObjectMethodA, s, intern as jmethodID, args.as_ptr());
+    jni.delete_local_ref(s);
+    (!jni.clear_exception() && !interned.is_null()).then_some(interned)
+}
+
+/// The static final reference fields of `class` itself (not inherited): (field, name,
+/// descriptor).
+pub fn static_final_references(jvmti: Jvmti, class: jclass) -> Vec<(jfieldID, String, String)> {
+    let mut out = Vec::new();
+    for field in jvmti.class_fields(class).unwrap_or_default() {
+        let Ok(modifiers) = jvmti.field_modifiers(class, field) else { continue };
+        if modifiers & (ACC_STATIC | ACC_FINAL) != ACC_STATIC | ACC_FINAL {
+            continue;
+        }
+        let Ok((name, descriptor)) = jvmti.field_name(class, field) else { continue };
+        if descriptor.starts_with('L') || descriptor.starts_with('[') {
+            out.push((field, name, descriptor));
+        }
+    }
+    out
+}
+
+/// The value of reference field `field` of the initialised `class` (a local reference, null
+/// when the field holds null); `None` when the class is not initialised or JNI fails.
+pub fn static_reference(jvmti: Jvmti, jni: Jni, class: jclass, field: jfieldID) -> Option<jobject> {
+    if !initialised(jvmti, class) {
+        return None;
+    }
+    let obj = jni!(jni, GetStaticObjectField, class, field);
+    (!jni.clear_exception()).then_some(obj)
+}
+
+/// JNI `IsSameObject`.
+pub fn same_object(jni: Jni, a: jobject, b: jobject) -> bool {
+    jni!(jni, IsSameObject, a, b) == JNI_TRUE
+}

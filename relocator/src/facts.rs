@@ -178,6 +178,8 @@ enum PoolEntry {
     /// Fieldref, Methodref, InterfaceMethodref: (class index, name-and-type index).
     Member(u16, u16),
     NameAndType(u16, u16),
+    /// CONSTANT_String: its Utf8 index.
+    Str(u16),
     Other,
 }
 
@@ -210,7 +212,8 @@ impl ConstantPool {
                     PoolEntry::Unusable
                 }
                 7 => PoolEntry::Class(u2(take(&mut at, 2)?, 0)),
-                8 | 16 | 19 | 20 => {
+                8 => PoolEntry::Str(u2(take(&mut at, 2)?, 0)),
+                16 | 19 | 20 => {
                     take(&mut at, 2)?;
                     PoolEntry::Other
                 }
@@ -303,6 +306,34 @@ fn instruction_length(code: &[u8], at: usize) -> Result<usize, FactsError> {
     })
 }
 
+/// The strings `ldc`/`ldc_w` load in `code` (as [`scan`] reads it), each once: the interned
+/// strings C2 may embed as object constants. Strings whose modified UTF-8 is not plain UTF-8
+/// (NUL, supplementary characters) may come out altered; a caller that matches them by
+/// identity then simply finds no match.
+pub fn ldc_strings(code: &[u8], pool: &ConstantPool) -> Result<Vec<String>, FactsError> {
+    let mut out: Vec<String> = Vec::new();
+    let mut at = 0;
+    while at < code.len() {
+        let len = instruction_length(code, at)?;
+        if at + len > code.len() {
+            return Err(FactsError::CodeEnd(at));
+        }
+        let index = match code[at] {
+            0x12 => Some(u16::from(code[at + 1])),
+            0x13 => Some(u16::from_be_bytes([code[at + 1], code[at + 2]])),
+            _ => None,
+        };
+        if let Some(Some(PoolEntry::Str(utf8))) = index.map(|i| pool.entries.get(usize::from(i))) {
+            let value = pool.utf8(*utf8)?;
+            if !out.iter().any(|s| s == value) {
+                out.push(value.to_string());
+            }
+        }
+        at += len;
+    }
+    Ok(out)
+}
+
 /// Every static and instance field access, allocation and static call the bytecode names, in order,
 /// without duplicates. `code` is a method's bytecode as JVMTI `GetBytecodes` returns it
 /// (unrewritten: constant-pool indices in class-file order).
@@ -388,6 +419,21 @@ mod tests {
                 BytecodeRef::InstanceField { class: "Conf".into() },
             ]
         );
+    }
+
+    #[test]
+    fn finds_the_strings_ldc_loads_but_not_other_constants() {
+        // #1 Utf8 "hi", #2 String #1, #3 Integer 7, #4 Utf8 "yo", #5 String #4
+        let bytes = [1, 0, 2, b'h', b'i', 8, 0, 1, 3, 0, 0, 0, 7, 1, 0, 2, b'y', b'o', 8, 0, 4];
+        let pool = ConstantPool::parse(6, &bytes).unwrap();
+        let code = [
+            0x12, 2, // ldc "hi"
+            0x12, 3, // ldc 7
+            0x13, 0, 5, // ldc_w "yo"
+            0x13, 0, 2, // ldc_w "hi" again: reported once
+            0xb0,
+        ];
+        assert_eq!(ldc_strings(&code, &pool).unwrap(), vec!["hi".to_string(), "yo".to_string()]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 6;
+pub const PORTABLE_FORMAT_VERSION: u32 = 7;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -138,6 +138,8 @@ pub enum PortableValue {
     Null,
     /// A value in a register or stack slot, of this kind; `narrow` for compressed oops.
     At { place: Place, kind: SlotKind, narrow: bool },
+    /// An object constant (since format 7): index into [`PortableNmethod::debug_objects`].
+    Object(u32),
 }
 
 /// One (possibly inlined) frame at a safepoint.
@@ -246,6 +248,31 @@ pub struct KlassPatch {
     pub narrow: bool,
 }
 
+/// An object C2 embedded as a constant, named so that the receiver finds its own object of
+/// the same identity (what `==` on the constant compares must hold there too).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ObjectSymbol {
+    /// The `java.lang.Class` mirror of [`PortableNmethod::klasses`]`[i]` (static field bases,
+    /// class literals).
+    Mirror(u32),
+    /// An interned string with these UTF-16 code units (an `ldc` string: the donor checked
+    /// that the constant is the interned instance); the receiver uses `value.intern()`.
+    Str(Vec<u16>),
+    /// The value of static final field `name` (`descriptor`) of class
+    /// [`PortableNmethod::klasses`]`[holder]` (enum constants, singletons, switch maps): the
+    /// receiver reads its own, from the initialised class.
+    StaticFinal { holder: u32, name: String, descriptor: String },
+}
+
+/// An instruction whose operand is an object constant: `movabs r, imm64`, or a narrow oop imm32.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ObjectPatch {
+    /// Pc offset of the instruction (JVMCI locates the operand).
+    pub pc: u32,
+    pub object: ObjectSymbol,
+    pub narrow: bool,
+}
+
 /// One C2 compilation, ready to be resolved and installed in another JVM of the same build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortableNmethod {
@@ -282,9 +309,12 @@ pub struct PortableNmethod {
     /// Classes named by metadata constants in the code, each once.
     pub klasses: Vec<KlassConstant>,
     pub klass_patches: Vec<KlassPatch>,
-    /// Object constants that are class mirrors (static field bases, class literals): the
-    /// receiver patches its own mirror of the class `klass` names. Other objects refuse.
-    pub mirror_patches: Vec<KlassPatch>,
+    /// Object constants (since format 7; class mirrors only before): each names its object so
+    /// that the receiver can patch in its own — see [`ObjectSymbol`]. Other objects refuse.
+    pub object_patches: Vec<ObjectPatch>,
+    /// Object constants of the debug information (enum constants in a local at an uncommon
+    /// trap, ...), each once, referred to by [`PortableValue::Object`].
+    pub debug_objects: Vec<ObjectSymbol>,
     /// Classes the code assumes initialised and static final values it may have folded
     /// (since format 4): the receiver installs only where all of them hold.
     pub facts: crate::facts::CodeFacts,
@@ -355,7 +385,7 @@ pub enum Refusal {
     MethodHandleCall(u32),
     #[error("a Java call of an unexpected shape at pc {0}")]
     JavaCallShape(u32),
-    #[error("an object constant of class {0} (only class mirrors are translated)")]
+    #[error("an object constant of class {0} (only class mirrors, interned strings and the values of static final fields are translated)")]
     ObjectConstant(String),
     #[error("a metadata constant at pc {0} that is not a class this capture can name (Method*, hidden class, or a loader other than boot and the compiled methods')")]
     UnnamedKlass(u32),
@@ -513,7 +543,12 @@ mod tests {
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 3, klass: 0, narrow: true }],
-            mirror_patches: vec![KlassPatch { pc: 5, klass: 0, narrow: false }],
+            object_patches: vec![
+                ObjectPatch { pc: 5, object: ObjectSymbol::Mirror(0), narrow: false },
+                ObjectPatch { pc: 9, object: ObjectSymbol::Str("h\u{e9}llo".encode_utf16().collect()), narrow: true },
+                ObjectPatch { pc: 13, object: ObjectSymbol::StaticFinal { holder: 0, name: "RED".into(), descriptor: "LColor;".into() }, narrow: true },
+            ],
+            debug_objects: vec![ObjectSymbol::Str(vec![104])],
             facts: crate::facts::CodeFacts {
                 initialised: vec![ClassRef { name: "Conf".into(), loader: "app".into(), bytes_hash: Some([9; 32]) }],
                 statics: vec![crate::facts::FoldedStatic {

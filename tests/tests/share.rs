@@ -346,7 +346,7 @@ fn class_constants_are_resolved_in_the_receiver_under_serial_and_parallel_gc() {
                 .args(JVMCI)
                 .args(flags)
                 .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
-                .args([program, "200000", "0"]));
+                .args([program, "20000000", "0"])); // longer: captures run on a background thread
             assert!(donor.status.success(), "{gc}: {}", stderr(&donor));
             assert!(stderr(&donor).contains(&format!("captured {method}")), "{gc}: {}", stderr(&donor));
             let receiver = run(java_cmd()

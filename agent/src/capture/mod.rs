@@ -17,6 +17,7 @@
 pub mod blobs;
 pub mod copy;
 pub mod facts;
+mod objects;
 pub mod oracle;
 pub mod store;
 pub mod translate;
@@ -24,7 +25,7 @@ pub mod translate;
 use crate::jni::Jni;
 use crate::lifecycle::Agent;
 use crate::loaders;
-use jitfleet_relocator::portable::{ClassRef, KlassConstant, MethodRef, Refusal, RuntimeTarget, VmGlobal};
+use jitfleet_relocator::portable::{ClassRef, KlassConstant, MethodRef, ObjectSymbol, Refusal, RuntimeTarget, VmGlobal};
 use jvmti_sys::{jmethodID, JNIEnv, JavaVM, JNI_OK, JNI_VERSION_1_8};
 use once_cell::sync::OnceCell;
 use std::collections::{BTreeMap, HashMap};
@@ -187,8 +188,9 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     match &outcome {
         Ok(path) => {
             let (calls, handlers, klasses) = facts.translated;
+            let (mirrors, strings, statics) = facts.objects;
             tracing::info!(
-                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants) as {}",
+                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants, objects: {mirrors} mirrors {strings} strings {statics} static finals) as {}",
                 facts.inlined,
                 path.display()
             );
@@ -257,6 +259,15 @@ fn capture_one(
         .ok_or(Refusal::UnnamedMethod)?;
     let mut symbols = symbols;
     symbols.oop_objects = read_oop_constants(shim, jni, nm, &copied.captured, &decoded);
+    // Objects other than mirrors are named from the code facts, which are then computed here
+    // (and their refusal, if any, reported after the translation's, as for other methods).
+    let early_facts = symbols.oop_objects.values().any(|o| matches!(o, OopObject::Other(_))).then(|| {
+        let gathered = code_facts(agent, jni, &copied.captured, &decoded, &symbols.method_ids);
+        if let Ok((facts, methods)) = &gathered {
+            name_objects(agent, jni, nm, &copied.captured, &decoded, &mut symbols, facts, methods);
+        }
+        gathered
+    });
     facts.inline_tree = inline_tree(&decoded, &copied.captured.metadata, &symbols);
     facts.all_reasons = translate::survey(&copied.captured, &decoded, &symbols);
     match oracle::compare(decoded.scope_chains(), &copied.captured.metadata, &symbols.method_ids, records) {
@@ -274,10 +285,18 @@ fn capture_one(
     }
     tracing::debug!("compile {}: decoded scopes agree with JVMTI at {} pcs", copied.compile_id, facts.scope_pcs);
     let mut portable = translate::translate(&copied.captured, &decoded, &symbols, compat, copied.compile_id)?;
-    portable.facts = code_facts(agent, jni, &copied.captured, &decoded, &symbols.method_ids)?;
+    portable.facts = match early_facts {
+        Some(gathered) => gathered?.0,
+        None => code_facts(agent, jni, &copied.captured, &decoded, &symbols.method_ids)?.0,
+    };
     tracing::debug!("compile {}: code facts {:?}", copied.compile_id, portable.facts);
     facts.inlined = portable.methods.len().saturating_sub(1);
     facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
+    facts.objects = portable.object_patches.iter().map(|p| &p.object).chain(&portable.debug_objects).fold((0, 0, 0), |(m, s, f), o| match o {
+        ObjectSymbol::Mirror(_) => (m + 1, s, f),
+        ObjectSymbol::Str(_) => (m, s + 1, f),
+        ObjectSymbol::StaticFinal { .. } => (m, s, f + 1),
+    });
     tracing::debug!(
         "portable nmethod of compile {}: {} code bytes, {} runtime calls, {} polls, {} implicit checks, VM globals {:?}",
         copied.compile_id,
@@ -337,14 +356,15 @@ fn inline_tree(decoded: &jitfleet_relocator::DecodedNmethod, metadata: &[u64], s
         .collect()
 }
 
-/// The code facts (capture/facts.rs) of every method C2 parsed for this nmethod.
+/// The code facts (capture/facts.rs) of every method C2 parsed for this nmethod, and those
+/// methods (jmethodIDs).
 fn code_facts(
     agent: &Agent,
     jni: Jni,
     captured: &jitfleet_relocator::CapturedNmethod,
     decoded: &jitfleet_relocator::DecodedNmethod,
     known: &HashMap<u64, usize>,
-) -> Result<jitfleet_relocator::facts::CodeFacts, Refusal> {
+) -> Result<(jitfleet_relocator::facts::CodeFacts, Vec<usize>), Refusal> {
     let no_frame = || Refusal::Facts("no JNI local frame".into());
     let parsed = facts::parsed_methods(captured, decoded);
     let mut methods: Vec<usize> = known.values().copied().collect();
@@ -353,7 +373,7 @@ fn code_facts(
         methods.extend(facts::name_parsed_methods(agent, jni, &parsed, known)?);
         let mut gathered = facts::gather(agent, jni, &methods)?;
         gathered.assumptions = facts::assumptions(agent, jni, captured, decoded, &methods)?;
-        Ok(gathered)
+        Ok((gathered, methods))
     })
     .ok_or_else(no_frame)?
 }
@@ -415,17 +435,28 @@ struct DonorSymbols<'a> {
     /// `ClassLoaderData*` → loader, for the loaders of the compiled and inlined methods'
     /// classes: the non-boot loaders a metadata constant's class may be named by.
     cld_loaders: HashMap<u64, jitfleet_transport::profile::LoaderId>,
-    /// What each oop relocation's object is, by pc (`read_oop_constants`).
-    oop_objects: HashMap<u32, OopObject>,
+    /// What each oop relocation's object (by pc) and each oop table entry is
+    /// (`read_oop_constants`).
+    oop_objects: HashMap<OopAt, OopObject>,
     globals: VmGlobals,
 }
 
-/// An object constant of the code as read at capture: the class a mirror stands for, or the
-/// class of any other object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an object constant of the code is: the instruction at a pc (an oop relocation), or an
+/// entry of the oop table (1-based, as debug information refers to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OopAt {
+    Pc(u32),
+    Table(u32),
+}
+
+/// An object constant of the code as read at capture: the class a mirror stands for, an
+/// object named by identity (capture/objects.rs), or the class of any other object.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum OopObject {
     /// A `java.lang.Class` mirror of this `Klass*` (0 for a primitive type's mirror).
     Mirror(u64),
+    /// An interned string or a static final field's value.
+    Named(translate::DonorObject),
     /// Another object, of this `Klass*`.
     Other(u64),
 }
@@ -461,24 +492,8 @@ impl<'a> DonorSymbols<'a> {
 /// reference from the oop table (index > 0) or the `movabs` immediate (index 0), then the
 /// object's class, and for a `java.lang.Class` the class it mirrors. Relocations of other
 /// forms are left out (the translation refuses them).
-fn read_oop_constants(shim: &crate::shim::Shim, jni: Jni, nm: u64, captured: &jitfleet_relocator::CapturedNmethod, decoded: &jitfleet_relocator::DecodedNmethod) -> HashMap<u32, OopObject> {
-    use jitfleet_relocator::reloc::{OperandFormat, RelocKind};
-    let oops: Vec<(u32, u64)> = decoded
-        .relocations
-        .iter()
-        .filter_map(|r| {
-            let RelocKind::Oop { index, .. } = r.kind else { return None };
-            let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok()?;
-            let slot = if index.0 > 0 {
-                nm + u64::from(captured.layout.oops_offset) + 8 * (u64::from(index.0) - 1)
-            } else if r.format == OperandFormat::Immediate {
-                captured.code_address() + u64::from(pc) + 2
-            } else {
-                return None;
-            };
-            Some((pc, slot))
-        })
-        .collect();
+fn read_oop_constants(shim: &crate::shim::Shim, jni: Jni, nm: u64, captured: &jitfleet_relocator::CapturedNmethod, decoded: &jitfleet_relocator::DecodedNmethod) -> HashMap<OopAt, OopObject> {
+    let oops = oop_slots(nm, captured, decoded);
     if oops.is_empty() {
         return HashMap::new();
     }
@@ -492,16 +507,10 @@ fn read_oop_constants(shim: &crate::shim::Shim, jni: Jni, nm: u64, captured: &ji
     };
     let mem = shim.memory();
     let Ok(mirror_klass_offset) = mem.read_u32(mirror_klass_at, "java_lang_Class::_klass_offset") else { return HashMap::new() };
-    let read = || -> HashMap<u32, (u64, u64)> {
+    let read = || -> HashMap<OopAt, (u64, u64)> {
         let mut out = HashMap::new();
         for &(pc, slot) in &oops {
-            // An immediate need not be 8-byte aligned: read bytes.
-            let Ok(bytes) = mem.read(slot, 8, "oop constant") else { continue };
-            let Ok(bytes) = <[u8; 8]>::try_from(&bytes[..]) else { continue };
-            let object = u64::from_le_bytes(bytes);
-            if object == 0 {
-                continue;
-            }
+            let Some(object) = read_reference(mem, slot) else { continue };
             let klass = if facts.compressed_class_pointers {
                 mem.read_u32(object + 8, "narrow klass").map(|n| facts.narrow_klass_base + (u64::from(n) << facts.narrow_klass_shift))
             } else {
@@ -526,6 +535,68 @@ fn read_oop_constants(shim: &crate::shim::Shim, jni: Jni, nm: u64, captured: &ji
         })
         .filter(|(_, o)| *o != OopObject::Mirror(u64::MAX))
         .collect()
+}
+
+/// (where, address of the reference) of every oop relocation whose object can be read — from
+/// the oop table (index > 0) or a `movabs` immediate (index 0) — and of every oop table entry.
+fn oop_slots(nm: u64, captured: &jitfleet_relocator::CapturedNmethod, decoded: &jitfleet_relocator::DecodedNmethod) -> Vec<(OopAt, u64)> {
+    use jitfleet_relocator::reloc::{OperandFormat, RelocKind};
+    let table = (1..=captured.oops.len() as u32).map(|i| (OopAt::Table(i), nm + u64::from(captured.layout.oops_offset) + 8 * u64::from(i - 1)));
+    decoded
+        .relocations
+        .iter()
+        .filter_map(|r| {
+            let RelocKind::Oop { index, .. } = r.kind else { return None };
+            let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).ok()?;
+            let slot = if index.0 > 0 {
+                nm + u64::from(captured.layout.oops_offset) + 8 * (u64::from(index.0) - 1)
+            } else if r.format == OperandFormat::Immediate {
+                captured.code_address() + u64::from(pc) + 2
+            } else {
+                return None;
+            };
+            Some((OopAt::Pc(pc), slot))
+        })
+        .chain(table)
+        .collect()
+}
+
+/// The object address stored at `slot` (non-null), to be called with GC held off.
+fn read_reference(mem: &crate::shim::native::VmMemory, slot: u64) -> Option<u64> {
+    // An immediate need not be 8-byte aligned: read bytes.
+    let bytes = mem.read(slot, 8, "oop constant").ok()?;
+    let bytes = <[u8; 8]>::try_from(&bytes[..]).ok()?;
+    Some(u64::from_le_bytes(bytes)).filter(|&o| o != 0)
+}
+
+/// Names the object constants that are neither mirrors nor nameable yet (objects.rs), given
+/// the code facts and the parsed methods.
+fn name_objects(agent: &Agent, jni: Jni, nm: u64, captured: &jitfleet_relocator::CapturedNmethod, decoded: &jitfleet_relocator::DecodedNmethod, symbols: &mut DonorSymbols, facts: &jitfleet_relocator::facts::CodeFacts, methods: &[usize]) {
+    let Some(shim) = agent.shim.as_ref() else { return };
+    let Some(layout) = shim.layout().method.as_ref() else { return };
+    let mut own_classes: Vec<String> = Vec::new();
+    for o in symbols.oop_objects.values() {
+        if let OopObject::Other(k) = o {
+            if let Ok(name) = crate::shim::method::read_klass_name(shim.memory(), layout, *k) {
+                if !own_classes.contains(&name) {
+                    own_classes.push(name);
+                }
+            }
+        }
+    }
+    if own_classes.is_empty() {
+        return;
+    }
+    let strings = own_classes.iter().any(|c| c == "java/lang/String");
+    own_classes.retain(|c| c != "java/lang/String" && !c.starts_with('['));
+    let slots: Vec<(OopAt, u64)> = oop_slots(nm, captured, decoded).into_iter().filter(|(pc, _)| matches!(symbols.oop_objects.get(pc), Some(OopObject::Other(_)))).collect();
+    let named = jni.with_local_frame(256, || {
+        let candidates = objects::candidates(agent, jni, methods, facts, &objects::Wanted { strings, own_classes: &own_classes });
+        objects::identify(shim, jni, &slots, &candidates)
+    });
+    for (pc, object) in named.unwrap_or_default() {
+        symbols.oop_objects.insert(pc, OopObject::Named(object));
+    }
 }
 
 /// `Method*` → holder `InstanceKlass*` (through its constant pool) → `ClassLoaderData*`.
@@ -583,10 +654,13 @@ impl translate::Symbols for DonorSymbols<'_> {
         self.globals.global_of(value)
     }
 
-    fn mirror(&self, pc: u32) -> Result<KlassConstant, String> {
-        match self.oop_objects.get(&pc) {
+    fn object(&self, at: OopAt) -> Result<translate::DonorObject, String> {
+        match self.oop_objects.get(&at) {
             Some(OopObject::Mirror(0)) => Err("java/lang/Class (a primitive type's mirror)".into()),
-            Some(OopObject::Mirror(k)) => name_klass(self.agent, &self.cld_loaders, *k).ok_or_else(|| "java/lang/Class (of a class this capture cannot name)".into()),
+            Some(OopObject::Mirror(k)) => name_klass(self.agent, &self.cld_loaders, *k)
+                .map(translate::DonorObject::Mirror)
+                .ok_or_else(|| "java/lang/Class (of a class this capture cannot name)".into()),
+            Some(OopObject::Named(o)) => Ok(o.clone()),
             Some(OopObject::Other(k)) => Err(self.agent.shim.as_ref().and_then(|s| s.layout().method.as_ref().map(|m| (s, m))).and_then(|(s, m)| crate::shim::method::read_klass_name(s.memory(), m, *k).ok()).unwrap_or_else(|| "an unnamed class".into())),
             None => Err("an object that could not be read".into()),
         }

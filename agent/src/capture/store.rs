@@ -79,6 +79,9 @@ pub struct Facts {
     /// (Java calls, exception handler entries, class constants) of the portable nmethod: what
     /// each translation contributed, for measuring (logged, not indexed).
     pub translated: (usize, usize, usize),
+    /// (mirrors, strings, static final values) among the object constants (patched and in
+    /// debug info), for measuring (logged, not indexed).
+    pub objects: (usize, usize, usize),
     /// Every structural refusal reason found (`translate::survey`).
     pub all_reasons: Vec<&'static str>,
 }

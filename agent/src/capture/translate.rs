@@ -11,7 +11,9 @@
 //! become JVMCI Java calls with their invoke marks — the callee is resolved by the receiver
 //! from the invoke bytecode, and C2's own static call stubs are dropped (JVMCI emits its own).
 //! Exception handler subtables whose only entry is C2's catch-all become one JVMCI handler per
-//! return pc. `Klass*` constants become class identities the receiver patches with its own.
+//! return pc. `Klass*` constants become class identities the receiver patches with its own;
+//! object constants (in instructions and debug info) that the donor named — class mirrors,
+//! interned strings, static final values ([`DonorObject`]) — become [`ObjectSymbol`]s.
 //!
 //! Not translated (refused with a named reason): handler subtables that C2 dispatches by
 //! exception type (`exception_dispatch`): JVMCI has one handler per pc, and leaving such a call
@@ -19,8 +21,8 @@
 //! handler, but `OptoRuntime::handle_exception_C_helper` caches the deopt blob as the handler,
 //! so a second frame of the same nmethod (recursion) would enter
 //! `unpack_with_exception_in_tls` without being deoptimised, with the exception oop already
-//! cleared by C2's exception blob. Also refused: method-handle call sites, object constants,
-//! constants sections, OSR, dependencies other than evol_method.
+//! cleared by C2's exception blob. Also refused: method-handle call sites, unnamed object
+//! constants, constants sections, OSR, dependencies other than evol_method.
 
 use jitfleet_relocator::deps::DepType;
 use jitfleet_relocator::portable::*;
@@ -30,6 +32,7 @@ use jitfleet_relocator::oopmap::OopMapKind;
 use jitfleet_relocator::vmreg::{classify, VmRegKind, STACK0_X86_64};
 use jitfleet_relocator::{CapturedNmethod, CodeSection, DecodedNmethod, PcOffset};
 use std::collections::BTreeMap;
+use super::OopAt;
 
 /// What the translation needs to know about the donor JVM.
 pub trait Symbols {
@@ -42,9 +45,20 @@ pub trait Symbols {
     /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
     /// `Method*`, a hidden class, a class of a loader the capture cannot name).
     fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
-    /// The class whose mirror is the object constant of the oop relocation at `pc`, or the
-    /// name of the object's class when it is not a (nameable) mirror.
-    fn mirror(&self, pc: u32) -> Result<KlassConstant, String>;
+    /// What the object constant at `at` (an oop relocation's pc, or an oop table entry) is, or
+    /// the name of the object's class when it is none of the objects the translation can name.
+    fn object(&self, at: OopAt) -> Result<DonorObject, String>;
+}
+
+/// An object constant as the donor named it (becomes an [`ObjectSymbol`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DonorObject {
+    /// The mirror of this class.
+    Mirror(KlassConstant),
+    /// The interned string of these UTF-16 code units.
+    Str(Vec<u16>),
+    /// The value of this static final field.
+    StaticFinal { holder: ClassRef, name: String, descriptor: String },
 }
 
 /// `lea r10, [rip + disp32]`: REX.W+R, 8D, ModRM(r10, rip).
@@ -92,7 +106,7 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
             _ if in_stub => continue,
             RelocKind::Oop { .. } => {
                 let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
-                match symbols.mirror(pc) {
+                match symbols.object(OopAt::Pc(pc)) {
                     Ok(_) if oop_operand(&code, r, pc).is_some() => continue,
                     _ => Refusal::Oops,
                 }
@@ -199,7 +213,7 @@ pub fn translate(
     let mut inline_caches = Vec::new();
     let mut klasses: Vec<KlassConstant> = Vec::new();
     let mut klass_patches = Vec::new();
-    let mut mirror_patches = Vec::new();
+    let mut object_patches = Vec::new();
     for r in &decoded.relocations {
         let pc = decoded.content.to_pc_offset(r.offset).0;
         if pc < 0 {
@@ -215,20 +229,8 @@ pub fn translate(
         match &r.kind {
             RelocKind::Oop { .. } => {
                 let narrow = oop_operand(&code, r, pc).ok_or(Refusal::Oops)?;
-                let klass = symbols.mirror(pc).map_err(Refusal::ObjectConstant)?;
-                if let Some(element) = &klass.element {
-                    if element.bytes_hash.is_none() {
-                        return Err(Refusal::NoFingerprint(element.name.clone()));
-                    }
-                }
-                let at = match klasses.iter().position(|k| *k == klass) {
-                    Some(i) => i,
-                    None => {
-                        klasses.push(klass);
-                        klasses.len() - 1
-                    }
-                };
-                mirror_patches.push(KlassPatch { pc, klass: at as u32, narrow });
+                let object = object_symbol(symbols.object(OopAt::Pc(pc)).map_err(Refusal::ObjectConstant)?, &mut klasses)?;
+                object_patches.push(ObjectPatch { pc, object, narrow });
             }
             RelocKind::Metadata { index, .. } => {
                 let (klass, narrow) = klass_constant(captured, &code, r, *index, pc, symbols)?;
@@ -324,9 +326,21 @@ pub fn translate(
     let mut polls = Vec::new();
     let mut call_debug: BTreeMap<u32, PortableDebugInfo> = BTreeMap::new();
     let mut java_calls = Vec::new();
+    // Object constants of the debug info, by oop table index, each once.
+    let mut debug_objects: Vec<ObjectSymbol> = Vec::new();
+    let mut debug_object = |index: u32| -> Result<u32, Refusal> {
+        let object = object_symbol(symbols.object(OopAt::Table(index)).map_err(Refusal::ObjectConstant)?, &mut klasses)?;
+        Ok(match debug_objects.iter().position(|o| *o == object) {
+            Some(i) => i as u32,
+            None => {
+                debug_objects.push(object);
+                debug_objects.len() as u32 - 1
+            }
+        })
+    };
     for map in &decoded.oop_maps {
         let pc = u32::try_from(map.pc_offset.0).map_err(|_| Refusal::UnexplainedSafepoint(0))?;
-        let debug = debug_info_at(captured, decoded, map.pc_offset, &mut methods)?;
+        let debug = debug_info_at(captured, decoded, map.pc_offset, &mut methods, &mut debug_object)?;
         if poll_pcs.contains(&pc) {
             polls.push(PollSite { pc, debug });
         } else if calls.contains_key(&pc) {
@@ -386,10 +400,40 @@ pub fn translate(
         java_calls,
         klasses,
         klass_patches,
-        mirror_patches,
+        object_patches,
+        debug_objects,
         // Filled by the agent (capture/facts.rs): it needs the JVM, translation does not.
         facts: Default::default(),
     })
+}
+
+/// The portable name of an object the donor named; a class it names joins `klasses`.
+fn object_symbol(object: DonorObject, klasses: &mut Vec<KlassConstant>) -> Result<ObjectSymbol, Refusal> {
+    Ok(match object {
+        DonorObject::Mirror(klass) => ObjectSymbol::Mirror(klass_index(klasses, klass)?),
+        DonorObject::Str(units) => ObjectSymbol::Str(units),
+        DonorObject::StaticFinal { holder, name, descriptor } => {
+            let klass = KlassConstant { name: holder.name.clone(), element: Some(holder) };
+            ObjectSymbol::StaticFinal { holder: klass_index(klasses, klass)?, name, descriptor }
+        }
+    })
+}
+
+/// The index of `klass` in `klasses`, added when new; a class without a fingerprint refuses.
+fn klass_index(klasses: &mut Vec<KlassConstant>, klass: KlassConstant) -> Result<u32, Refusal> {
+    if let Some(element) = &klass.element {
+        if element.bytes_hash.is_none() {
+            return Err(Refusal::NoFingerprint(element.name.clone()));
+        }
+    }
+    let at = match klasses.iter().position(|k| *k == klass) {
+        Some(i) => i,
+        None => {
+            klasses.push(klass);
+            klasses.len() - 1
+        }
+    };
+    Ok(at as u32)
 }
 
 /// Whether an oop relocation's operand is narrow, for the forms JVMCI's
@@ -665,6 +709,7 @@ fn debug_info_at(
     decoded: &DecodedNmethod,
     pc: PcOffset,
     methods: &mut MethodTable<'_>,
+    objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>,
 ) -> Result<PortableDebugInfo, Refusal> {
     let scopes = decoded.pc_at(pc).ok_or(Refusal::UnexplainedSafepoint(pc.0 as u32))?;
     if !scopes.objects.is_empty() {
@@ -682,8 +727,8 @@ fn debug_info_at(
             bci: scope.bci,
             reexecute: innermost && scopes.pc.flags.should_reexecute(),
             rethrow_exception: innermost && scopes.pc.flags.rethrow_exception(),
-            locals: translate_values(&scope.locals)?,
-            stack: translate_values(&scope.expressions)?,
+            locals: translate_values(&scope.locals, objects)?,
+            stack: translate_values(&scope.expressions, objects)?,
         });
     }
     if frames.is_empty() {
@@ -713,11 +758,15 @@ fn place_of_vmreg(vmreg: u32) -> Result<Place, Refusal> {
 }
 
 /// C2 writes a long or double as (filler, value) over its two slots; JVMCI wants (value,
-/// Illegal). Everything else maps one to one.
-fn translate_values(values: &[ScopeValue]) -> Result<Vec<PortableValue>, Refusal> {
+/// Illegal). Everything else maps one to one; `objects` gives the index of an oop table entry's
+/// object among the debug info's objects, or refuses.
+fn translate_values(values: &[ScopeValue], objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>) -> Result<Vec<PortableValue>, Refusal> {
     let mut out = Vec::with_capacity(values.len());
     for v in values {
-        let (value, two_slot) = translate_value(v)?;
+        let (value, two_slot) = match v {
+            ScopeValue::ConstantOop(i) if i.0 != 0 => (PortableValue::Object(objects(i.0)?), false),
+            _ => translate_value(v)?,
+        };
         if two_slot {
             match out.last_mut() {
                 Some(first) => *first = value,
@@ -829,7 +878,7 @@ mod tests {
             loc(LocationType::Invalid, LocationPlace::Stack { offset: 0 }),
             loc(LocationType::Normal, LocationPlace::Stack { offset: 12 }),
         ];
-        let out = translate_values(&values).unwrap();
+        let out = translate_values(&values, &mut |_| Err(Refusal::Oops)).unwrap();
         assert_eq!(
             out,
             vec![
@@ -848,22 +897,42 @@ mod tests {
     fn objects_in_xmm_registers_refuse_and_in_general_registers_translate() {
         // VMReg 48 is xmm0 (after 16 general registers × 2 and 8 x87 registers × 2).
         let in_xmm = loc(LocationType::Oop, LocationPlace::Register { vmreg: 48 });
-        assert!(matches!(translate_values(&[in_xmm]), Err(Refusal::UnsupportedValue(_))));
+        assert!(matches!(translate_values(&[in_xmm], &mut |_| Err(Refusal::Oops)), Err(Refusal::UnsupportedValue(_))));
         let in_rsi = loc(LocationType::NarrowOop, LocationPlace::Register { vmreg: 12 });
         assert_eq!(
-            translate_values(&[in_rsi]).unwrap(),
+            translate_values(&[in_rsi], &mut |_| Err(Refusal::Oops)).unwrap(),
             vec![PortableValue::At { place: Place::Register(6), kind: SlotKind::Object, narrow: true }]
         );
     }
 
     #[test]
-    fn objects_and_scalar_replacement_refuse() {
-        assert_eq!(translate_values(&[ScopeValue::Object(1)]), Err(Refusal::ScalarReplaced));
+    fn named_objects_share_their_class_entry_and_unfingerprinted_holders_refuse() {
+        let holder = ClassRef { name: "Color".into(), loader: "app".into(), bytes_hash: Some([1; 32]) };
+        let mut klasses = vec![KlassConstant { name: "Color".into(), element: Some(holder.clone()) }];
+        let red = DonorObject::StaticFinal { holder: holder.clone(), name: "RED".into(), descriptor: "LColor;".into() };
         assert_eq!(
-            translate_values(&[ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(2))]),
+            object_symbol(red, &mut klasses),
+            Ok(ObjectSymbol::StaticFinal { holder: 0, name: "RED".into(), descriptor: "LColor;".into() })
+        );
+        assert_eq!(object_symbol(DonorObject::Str(vec![104]), &mut klasses), Ok(ObjectSymbol::Str(vec![104])));
+        assert_eq!(klasses.len(), 1);
+        let unknown = ClassRef { bytes_hash: None, ..holder };
+        let blue = DonorObject::StaticFinal { holder: unknown, name: "BLUE".into(), descriptor: "LColor;".into() };
+        assert_eq!(object_symbol(blue, &mut klasses), Err(Refusal::NoFingerprint("Color".into())));
+        // A constant oop in debug info goes through the object table, or refuses with it.
+        let oop = ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(3));
+        assert_eq!(translate_values(&[oop.clone()], &mut |i| Ok(i + 1)), Ok(vec![PortableValue::Object(4)]));
+        assert_eq!(translate_values(&[oop], &mut |_| Err(Refusal::ObjectConstant("X".into()))), Err(Refusal::ObjectConstant("X".into())));
+    }
+
+    #[test]
+    fn objects_and_scalar_replacement_refuse() {
+        assert_eq!(translate_values(&[ScopeValue::Object(1)], &mut |_| Err(Refusal::Oops)), Err(Refusal::ScalarReplaced));
+        assert_eq!(
+            translate_values(&[ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(2))], &mut |_| Err(Refusal::Oops)),
             Err(Refusal::Oops)
         );
-        assert!(matches!(translate_values(&[ScopeValue::ConstantLong(1)]), Err(Refusal::UnsupportedValue(_))));
+        assert!(matches!(translate_values(&[ScopeValue::ConstantLong(1)], &mut |_| Err(Refusal::Oops)), Err(Refusal::UnsupportedValue(_))));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //!
 //! ```text
 //! version frame_size orig_pc_offset entry_bci
+//! n_dobj    object*                          object constants of the debug info (value tag 5)
 //! n_marks   (pc mark)*                       mark = MarkKind order of MARKS in Installer
 //! n_calls   (pc long_index has_debug debug?)*
 //! n_polls   (pc debug)*
@@ -12,10 +13,15 @@
 //! n_handlers (return_pc handler_pc)*             one exception handler per call return pc
 //! n_java    (pc kind ic_pc returns_oop debug)*   kind 0 static, 1 special, 2 virtual; ic_pc -1 if none
 //! n_klass   (pc klass narrow)*                   klass = index of the Klass constant (see Installer)
-//! n_mirror  (pc klass narrow)*                   the mirror of that class as an object constant
+//! n_object  (pc narrow object)*                   object constants (plan 4; mirrors only before)
+//! object = 0 klass                                   the mirror of that class
+//!        | 1 text                                    the interned string
+//!        | 2 klass text(name) text(descriptor)       the value of that class's static final field
+//! text   = n_chars char*                             UTF-16 code units
 //! debug  = n_frames (method bci reexecute rethrow n_locals n_stack (kind value)*)*  outermost first
 //!          n_refs (place_tag where narrow)*
-//! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow     (illegal, int, long, null, at)
+//! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow | 5 dobj
+//!          (illegal, int, long, null, at, object constant: index into the n_dobj list)
 //! place_tag = 0 register (JVMCI number) | 1 stack (bytes from SP)
 //! kind   = SlotKind order: int long float double object illegal
 //! ```
@@ -23,7 +29,7 @@
 use jitfleet_relocator::portable::*;
 
 /// Must equal `Installer.PLAN_VERSION`.
-pub const PLAN_VERSION: i32 = 3;
+pub const PLAN_VERSION: i32 = 4;
 
 /// A plan ready for JNI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +54,10 @@ pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Opti
     w.u32(nm.frame_size_bytes)?;
     w.u32(nm.orig_pc_offset)?;
     w.int(nm.entry_bci);
+    w.len(nm.debug_objects.len())?;
+    for o in &nm.debug_objects {
+        w.object(o)?;
+    }
     w.len(nm.marks.len())?;
     for (pc, mark) in &nm.marks {
         w.u32(*pc)?;
@@ -104,11 +114,11 @@ pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Opti
         w.u32(p.klass)?;
         w.int(i32::from(p.narrow));
     }
-    w.len(nm.mirror_patches.len())?;
-    for p in &nm.mirror_patches {
+    w.len(nm.object_patches.len())?;
+    for p in &nm.object_patches {
         w.u32(p.pc)?;
-        w.u32(p.klass)?;
         w.int(i32::from(p.narrow));
+        w.object(&p.object)?;
     }
     Ok(Plan { ints: w.ints, longs: w.longs })
 }
@@ -155,6 +165,34 @@ impl Writer {
 
     fn len(&mut self, n: usize) -> Result<(), PlanError> {
         self.ints.push(i32::try_from(n).map_err(|_| PlanError::TooLarge(n as u64))?);
+        Ok(())
+    }
+
+    fn object(&mut self, o: &ObjectSymbol) -> Result<(), PlanError> {
+        match o {
+            ObjectSymbol::Mirror(klass) => {
+                self.int(0);
+                self.u32(*klass)?;
+            }
+            ObjectSymbol::Str(units) => {
+                self.int(1);
+                self.text(units.iter().copied())?;
+            }
+            ObjectSymbol::StaticFinal { holder, name, descriptor } => {
+                self.int(2);
+                self.u32(*holder)?;
+                self.text(name.encode_utf16())?;
+                self.text(descriptor.encode_utf16())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A length, then one int per UTF-16 code unit.
+    fn text(&mut self, units: impl Iterator<Item = u16>) -> Result<(), PlanError> {
+        let units: Vec<u16> = units.collect();
+        self.len(units.len())?;
+        self.ints.extend(units.iter().map(|&u| i32::from(u)));
         Ok(())
     }
 
@@ -225,6 +263,11 @@ impl Writer {
                 self.place(place)?;
                 self.int(i32::from(narrow));
             }
+            PortableValue::Object(index) => {
+                self.int(kind_code(SlotKind::Object));
+                self.int(5);
+                self.u32(index)?;
+            }
         }
         Ok(())
     }
@@ -294,7 +337,11 @@ mod tests {
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 60, klass: 0, narrow: true }],
-            mirror_patches: vec![KlassPatch { pc: 70, klass: 0, narrow: false }],
+            object_patches: vec![
+                ObjectPatch { pc: 70, object: ObjectSymbol::Mirror(0), narrow: false },
+                ObjectPatch { pc: 80, object: ObjectSymbol::Str(vec![104, 105]), narrow: true },
+            ],
+            debug_objects: vec![ObjectSymbol::Str(vec![105])],
             facts: Default::default(),
         }
     }
@@ -305,6 +352,7 @@ mod tests {
         #[rustfmt::skip]
         let expected = vec![
             PLAN_VERSION, 48, 16, -1,
+            1, 1, 1, 105,
             2, 0, 0, 9, 6,
             1, 30, 0, 0,
             1, 9,
@@ -318,7 +366,7 @@ mod tests {
             1, 35, 70,
             1, 50, 2, 40, 1, 0, 0,
             1, 60, 0, 1,
-            1, 70, 0, 0,
+            2, 70, 0, 0, 0, 80, 1, 1, 2, 104, 105,
         ];
         assert_eq!(plan.ints, expected);
         assert_eq!(plan.longs, vec![0x7f00_0000_1000]);

@@ -49,7 +49,7 @@ public final class Installer {
     private Installer() {
     }
 
-    static final int PLAN_VERSION = 3;
+    static final int PLAN_VERSION = 4;
 
     /**
      * Prefix of failure messages that name something this JVM does not have yet (a callee's
@@ -150,6 +150,7 @@ public final class Installer {
         int frameSize = r.next();
         int origPcOffset = r.next();
         int entryBci = r.next();
+        r.debugObjects = KlassConstants.readObjectList(r, klasses, backend.getConstantReflection());
         List<Site> sites = new ArrayList<>();
         int marks = r.next();
         for (int i = 0; i < marks; i++) {
@@ -176,7 +177,7 @@ public final class Installer {
         }
         CallSites.read(r, runtime, code, sites);
         KlassConstants.read(r, klasses, sites);
-        KlassConstants.readMirrors(r, klasses, backend.getConstantReflection(), sites);
+        KlassConstants.readObjects(r, klasses, backend.getConstantReflection(), sites);
         Assumption[] assumptions = Assumptions.read(plan, r.at, types, methods);
         HotSpotResolvedJavaMethod[] inlined = java.util.Arrays.stream(methods).filter(m -> m != null).toArray(HotSpotResolvedJavaMethod[]::new);
         // The installer needs relocations and debug info in pc order.
@@ -218,6 +219,8 @@ public final class Installer {
         final HotSpotResolvedJavaMethod[] methods;
         final RegisterArray registers;
         final PlatformKind word;
+        /** Object constants of the debug info (the plan's n_dobj list), read first. */
+        JavaConstant[] debugObjects = new JavaConstant[0];
         int at;
 
         Reader(int[] plan, long[] longs, HotSpotResolvedJavaMethod[] methods, RegisterArray registers, PlatformKind word) {
@@ -277,6 +280,8 @@ public final class Installer {
                     return JavaConstant.forLong(longs[next()]);
                 case 3:
                     return JavaConstant.NULL_POINTER;
+                case 5:
+                    return debugObjects[next()];
                 case 4: {
                     boolean register = next() == 0;
                     int where = next();
