@@ -841,7 +841,7 @@ mod tests {
         fn klass(&self, _: u64) -> Option<KlassConstant> {
             None
         }
-        fn mirror(&self, _: u32) -> Result<KlassConstant, String> {
+        fn object(&self, _: OopAt) -> Result<DonorObject, String> {
             Err("none".into())
         }
     }
