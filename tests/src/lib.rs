@@ -4,6 +4,8 @@
 //! Nothing about the JVM is mocked: every test starts `java` (Debian's OpenJDK 17 unless
 //! `JAVA_HOME` says otherwise) with the real `libjitfleet.so`.
 
+pub mod folded;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;

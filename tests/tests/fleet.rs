@@ -43,7 +43,6 @@ struct Server {
     child: Child,
     quic: u16,
     metrics: u16,
-    store: PathBuf,
     log: PathBuf,
 }
 
@@ -67,7 +66,7 @@ impl Server {
             .stderr(log_file)
             .spawn()
             .expect("jitfleet-server starts");
-        let server = Server { child, quic, metrics, store: store.to_path_buf(), log: log.to_path_buf() };
+        let server = Server { child, quic, metrics, log: log.to_path_buf() };
         let deadline = Instant::now() + Duration::from_secs(30);
         while server.metrics_page().is_none() {
             assert!(Instant::now() < deadline, "server did not come up: {}", std::fs::read_to_string(log).unwrap_or_default());

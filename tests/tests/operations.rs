@@ -2,31 +2,10 @@
 //! populated cache, `jitfleet cache verify`, and mode `auto` (a cache trained by ordinary
 //! runs). Real JVMs, the real agent; `ShareFolded` (see soundness.rs) is the program.
 
+use jitfleet_tests::folded::*;
 use jitfleet_tests::*;
 use std::path::Path;
-use std::process::Output;
 
-const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
-const ROUNDS: &str = "20000";
-/// Pause after the first call: time for the installer before the method gets hot.
-const PAUSE_MS: &str = "1500";
-
-fn run_folded(factor: u32, agent: Option<String>, pause: &str) -> Output {
-    let mut cmd = java_cmd();
-    cmd.args(JVMCI).arg(format!("-Djf.folded={factor}"));
-    if let Some(a) = agent {
-        cmd.arg(agent_arg(&a));
-    }
-    let o = run(cmd.args(["ShareFolded", ROUNDS, pause]));
-    assert!(o.status.success(), "{}", stderr(&o));
-    o
-}
-
-fn capture_folded(dir: &Path, factor: u32) -> Output {
-    let o = run_folded(factor, Some(format!("mode=capture,cache_dir={},log=info", dir.display())), "0");
-    assert!(stderr(&o).contains("captured ShareFolded.mix(I)I"), "{}", stderr(&o));
-    o
-}
 
 fn jfnm_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
