@@ -258,7 +258,7 @@ mod tests {
     #[test]
     fn capture_mode_captures_into_a_directory_per_workload() {
         let mode = find("jdk17-jitfleet-capture").unwrap();
-        let launch = mode.launch(Phase::Measured, Path::new("/w"), "h2", Some(Path::new("/a/libjitfleet.so")));
+        let launch = mode.launch(Phase::Measured, Path::new("/w"), "h2", Some(Path::new("/a/libjitfleet.so")), None);
         assert!(launch.jvm_args.contains(&"-agentpath:/a/libjitfleet.so".to_string()));
         assert!(launch.env.contains(&("JITFLEET_MODE".to_string(), "capture".to_string())));
         assert!(launch.env.contains(&("JITFLEET_CACHE_DIR".to_string(), "/w/jdk17-jitfleet-capture/h2".to_string())));
