@@ -90,6 +90,10 @@ fn real_javac_capture_passes_the_self_checks_and_cache_commands_report_it() {
     assert!(!osr.is_empty(), "javac's loops get OSR compilations; none indexed");
     for l in &osr {
         assert!(l["entry_bci"].as_i64().is_some_and(|b| b >= 0), "{l}");
+        // An OSR nmethod made not entrant while it was being copied is refused before decoding.
+        if l["refused"] == "not_in_use" {
+            continue;
+        }
         assert_eq!(l["decoded"], true, "{l}");
         assert_eq!(l["refused"], "osr", "{l}");
     }
