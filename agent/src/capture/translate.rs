@@ -234,19 +234,8 @@ pub fn translate(
             }
             RelocKind::Metadata { index, .. } => {
                 let (klass, narrow) = klass_constant(captured, &code, r, *index, pc, symbols)?;
-                if let Some(element) = &klass.element {
-                    if element.bytes_hash.is_none() {
-                        return Err(Refusal::NoFingerprint(element.name.clone()));
-                    }
-                }
-                let at = match klasses.iter().position(|k| *k == klass) {
-                    Some(i) => i,
-                    None => {
-                        klasses.push(klass);
-                        klasses.len() - 1
-                    }
-                };
-                klass_patches.push(KlassPatch { pc, klass: at as u32, narrow });
+                let at = klass_index(&mut klasses, klass)?;
+                klass_patches.push(KlassPatch { pc, klass: at, narrow });
             }
             RelocKind::VirtualCall { method_index, .. }
             | RelocKind::OptVirtualCall { method_index }
