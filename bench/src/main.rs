@@ -78,6 +78,23 @@ enum Command {
     List,
 }
 
+/// Which agent library a command runs with (shared by the commands that start jitfleet JVMs).
+#[derive(Args)]
+struct AgentChoice {
+    /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
+    #[arg(long = "agent", value_name = "AGENT")]
+    library: Option<PathBuf>,
+    /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
+    #[arg(long)]
+    no_agent_build: bool,
+}
+
+impl AgentChoice {
+    fn prepare(&self, layout: &Layout) -> std::result::Result<agent::Agent, String> {
+        agent::prepare(layout, self.library.clone(), !self.no_agent_build)
+    }
+}
+
 #[derive(Args)]
 struct SoakArgs {
     /// Install runs per workload.
@@ -95,12 +112,8 @@ struct SoakArgs {
     /// Output directory (default: bench/results/<UTC date>/soak/).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
-    #[arg(long)]
-    agent: Option<PathBuf>,
-    /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
-    #[arg(long)]
-    no_agent_build: bool,
+    #[command(flatten)]
+    agent: AgentChoice,
 }
 
 #[derive(Args)]
@@ -118,12 +131,8 @@ struct SurveyArgs {
     /// Output directory (default: bench/results/<UTC date>/capture-survey/).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
-    #[arg(long)]
-    agent: Option<PathBuf>,
-    /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
-    #[arg(long)]
-    no_agent_build: bool,
+    #[command(flatten)]
+    agent: AgentChoice,
 }
 
 #[derive(Args)]
@@ -172,12 +181,8 @@ struct RunArgs {
     /// Output directory (default: bench/results/<UTC date>/).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Use this agent library instead of building <repo>/target/release/libjitfleet.so.
-    #[arg(long)]
-    agent: Option<PathBuf>,
-    /// Do not run `cargo build --release -p jitfleet-agent`; use what is there.
-    #[arg(long)]
-    no_agent_build: bool,
+    #[command(flatten)]
+    agent: AgentChoice,
 }
 
 fn main() -> ExitCode {
@@ -240,7 +245,7 @@ fn soak_command(layout: &Layout, args: SoakArgs) -> Result<ExitCode> {
         .collect::<Result<Vec<&'static Workload>>>()?;
     java_build::ensure_drivers(layout)?;
     let storm_jar = java_build::ensure_storm(layout)?;
-    let agent = agent::prepare(layout, args.agent.clone(), !args.no_agent_build).map_err(|e| BenchError::Usage(format!("the soak needs the agent: {e}")))?;
+    let agent = args.agent.prepare(layout).map_err(|e| BenchError::Usage(format!("the soak needs the agent: {e}")))?;
     // The JVMs run in bench/work/: a relative library path would not be found there.
     let library = std::fs::canonicalize(&agent.library).map_err(BenchError::io(&agent.library))?;
     let plan = soak::SoakPlan { workloads, runs: args.runs, iterations: args.iterations, storm_micros: args.storm_micros, agent: &library, storm_jar };
@@ -267,7 +272,7 @@ fn survey_command(layout: &Layout, args: SurveyArgs) -> Result<ExitCode> {
         .map(|n| workloads::find(n).ok_or_else(|| BenchError::Usage(format!("unknown workload {n:?} (see `jitfleet-bench list`)"))))
         .collect::<Result<Vec<&'static Workload>>>()?;
     java_build::ensure_drivers(layout)?;
-    let agent = agent::prepare(layout, args.agent.clone(), !args.no_agent_build).map_err(|e| BenchError::Usage(format!("no agent: {e}")))?;
+    let agent = args.agent.prepare(layout).map_err(|e| BenchError::Usage(format!("no agent: {e}")))?;
     let date = date::today_utc();
     let out = args.out.clone().unwrap_or_else(|| layout.bench_dir.join("results").join(&date).join("capture-survey"));
     let plan = survey::SurveyPlan { workloads: selected, runs: args.runs, iterations: args.iterations, agent };
@@ -345,7 +350,7 @@ fn campaign_command(layout: &Layout, args: RunArgs, cost: Option<&'static str>) 
 
     java_build::ensure_drivers(layout)?;
     let agent = if selected_modes.iter().any(|m| m.uses_agent()) {
-        agent::prepare(layout, args.agent.clone(), !args.no_agent_build)
+        args.agent.prepare(layout)
     } else {
         Err("not selected".to_string())
     };
