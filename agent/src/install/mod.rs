@@ -444,6 +444,14 @@ fn install_one(
         }
         // A callee whose class is not loaded here yet (CallSites.java, Installer.NOT_READY).
         Err(message) if message.contains("IllegalStateException: not ready: ") => refuse("callee_not_loaded", message),
+        // Installed, but the VM's own compile of the method (queued before ours) finished at
+        // that moment and replaced it, or a class load broke an assumption: the VM's code runs,
+        // which is correct, so this is counted apart from the refusals.
+        Err(message) if message.contains("IllegalStateException: superseded: ") => {
+            tracing::info!("installed {name} but the VM replaced it at once (its own compile or a class load): {message}");
+            state.count("superseded");
+            crate::net::install_outcome(&name, jitfleet_transport::wire::InstallOutcome::Skipped { reason: format!("superseded: {message}") });
+        }
         Err(message) => refuse("jvmci_error", format!("JVMCI refused: {message}")),
     }
 }
@@ -482,7 +490,7 @@ fn current_code(agent: &Agent, method: jmethodID) -> Option<u64> {
 
 /// Outcome counters that are not refusals of a method found in the cache (file-level
 /// outcomes, successes and methods still waiting for their classes).
-const NOT_REFUSALS: [&str; 5] = ["found", "installed", "compat_mismatch", "unreadable", "class_not_ready"];
+const NOT_REFUSALS: [&str; 6] = ["found", "installed", "superseded", "compat_mismatch", "unreadable", "class_not_ready"];
 
 /// `install_ms_total=.. install_us_median=.. install_us_p99=..` of the installed methods.
 fn install_times(mut micros: Vec<u64>) -> String {

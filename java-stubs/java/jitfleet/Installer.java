@@ -56,6 +56,13 @@ public final class Installer {
      * class not loaded): the agent counts them apart from JVMCI errors.
      */
     static final String NOT_READY = "not ready: ";
+    /**
+     * Prefix of the failure when the nmethod was installed but is no longer valid when the
+     * helper looks: the VM's own compile of the same method finished in between and replaced
+     * it (ciEnv::register_method makes the old code not used), or a class loaded at that
+     * moment broke one of its assumptions. The VM's code runs instead; nothing is wrong.
+     */
+    static final String SUPERSEDED = "superseded: ";
     /** The name of an install entry that is a class constant (agent install/jvmci.rs KLASS_ENTRY). */
     static final String KLASS_ENTRY = "<klass>";
 
@@ -188,8 +195,11 @@ public final class Installer {
                         sites.toArray(new Site[0]), assumptions, inlined, new Comment[0], new byte[0], 1, new DataPatch[0],
                         false, frameSize, rescue, root, entryBci, NEXT_ID.getAndIncrement(), 0L, false);
         InstalledCode installed = codeCache.setDefaultCode(root, nmethod);
-        if (installed == null || !installed.isValid()) {
-            throw new IllegalStateException("installed code is not valid: " + installed);
+        if (installed == null) {
+            throw new IllegalStateException("setDefaultCode returned no installed code");
+        }
+        if (!installed.isValid()) {
+            throw new IllegalStateException(SUPERSEDED + "installed, then replaced or invalidated by the VM at once: " + installed);
         }
         return installed.getAddress();
     }
