@@ -117,15 +117,16 @@ impl RuntimeImage {
             let path = self.modules.get()?.as_ref()?;
             let started = std::time::Instant::now();
             let identity = file_identity(path);
-            if let Some(d) = identity.as_deref().and_then(remembered_digest) {
+            let memory = digest_memory();
+            if let Some(d) = identity.as_deref().zip(memory.as_deref()).and_then(|(i, m)| remembered_digest(m, i)) {
                 tracing::debug!("runtime image {} digest remembered", path.display());
                 return Some(d);
             }
             match hash_file(path) {
                 Ok(d) => {
                     tracing::debug!("runtime image {} digest in {} ms", path.display(), started.elapsed().as_millis());
-                    if let Some(identity) = identity {
-                        remember_digest(&identity, &d);
+                    if let Some((identity, memory)) = identity.zip(memory) {
+                        remember_digest(&memory, &identity, &d);
                     }
                     Some(d)
                 }
@@ -156,10 +157,10 @@ fn digest_memory() -> Option<PathBuf> {
     Some(base.join("jitfleet").join("runtime-image-digests"))
 }
 
-/// The digest remembered for this file identity, if any. The file holds one line per image:
-/// the identity, a tab, the hex digest.
-fn remembered_digest(identity: &str) -> Option<[u8; 32]> {
-    let text = std::fs::read_to_string(digest_memory()?).ok()?;
+/// The digest remembered in `memory` for this file identity, if any. The file holds one line
+/// per image: the identity, a tab, the hex digest.
+fn remembered_digest(memory: &std::path::Path, identity: &str) -> Option<[u8; 32]> {
+    let text = std::fs::read_to_string(memory).ok()?;
     let hex = text.lines().find_map(|l| l.strip_prefix(identity)?.strip_prefix('\t'))?;
     let mut digest = [0u8; 32];
     for (i, byte) in digest.iter_mut().enumerate() {
@@ -170,15 +171,16 @@ fn remembered_digest(identity: &str) -> Option<[u8; 32]> {
 
 /// Remembers a digest (best effort: written to a temporary file and renamed; a failure only
 /// means the next JVM hashes the image again).
-fn remember_digest(identity: &str, digest: &[u8; 32]) {
-    let Some(path) = digest_memory() else { return };
+fn remember_digest(path: &std::path::Path, identity: &str, digest: &[u8; 32]) {
+    static WRITES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let Some(dir) = path.parent() else { return };
     let old = std::fs::read_to_string(&path).unwrap_or_default();
     let mut lines: Vec<&str> = old.lines().filter(|l| !l.starts_with(identity)).take(15).collect();
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     let line = format!("{identity}\t{hex}");
     lines.push(&line);
-    let tmp = dir.join(format!(".runtime-image-digests.{}.tmp", std::process::id()));
+    // One temporary file per writer (process and write), so two writers never share one.
+    let tmp = dir.join(format!(".runtime-image-digests.{}.{}.tmp", std::process::id(), WRITES.fetch_add(1, Ordering::Relaxed)));
     let written = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&tmp, lines.join("\n") + "\n")).and_then(|_| std::fs::rename(&tmp, &path));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -252,14 +254,16 @@ mod tests {
 
     #[test]
     fn digests_are_remembered_by_file_identity() {
+        // A file of its own (not the environment's, which other tests' images write to).
         let home = std::env::temp_dir().join(format!("jf-digest-home-{}", std::process::id()));
-        std::env::set_var("XDG_CACHE_HOME", &home);
+        let memory = home.join("jitfleet").join("runtime-image-digests");
         let identity = "/x/lib/modules 1 2 3 4.5 6.7";
-        assert_eq!(remembered_digest(identity), None);
-        remember_digest(identity, &[0xab; 32]);
-        remember_digest("/y/lib/modules 1 2 3 4.5 6.7", &[0x01; 32]);
-        assert_eq!(remembered_digest(identity), Some([0xab; 32]));
-        assert_eq!(remembered_digest("/x/lib/modules 1 2 3 4.5 6.8"), None);
+        assert_eq!(remembered_digest(&memory, identity), None);
+        remember_digest(&memory, identity, &[0xab; 32]);
+        remember_digest(&memory, "/y/lib/modules 1 2 3 4.5 6.7", &[0x01; 32]);
+        assert_eq!(remembered_digest(&memory, identity), Some([0xab; 32]));
+        assert_eq!(remembered_digest(&memory, "/y/lib/modules 1 2 3 4.5 6.7"), Some([0x01; 32]));
+        assert_eq!(remembered_digest(&memory, "/x/lib/modules 1 2 3 4.5 6.8"), None);
         let _ = std::fs::remove_dir_all(&home);
     }
 
