@@ -28,6 +28,9 @@ pub struct Plan {
     /// Timed iterations (service: seconds) of measured batch and service runs, instead of
     /// the profile's.
     pub iterations: Option<u32>,
+    /// Iterations of every training run (class archives, AOT caches, jitfleet captures),
+    /// instead of the profile's.
+    pub training_iterations: Option<u32>,
     /// The agent for the jitfleet modes, or why it is unavailable.
     pub agent: Result<Agent, String>,
 }
@@ -128,7 +131,10 @@ pub fn execute(layout: &Layout, plan: &Plan, date: String, command: String) -> R
                 mode_name: mode.name,
                 launch: mode.launch(Phase::Training, &archives, workload.name, agent_library.as_deref(), server_access.as_ref()),
                 phase: Phase::Training,
-                iterations: plan.profile.training_iterations(workload.kind),
+                iterations: match (plan.training_iterations, workload.kind) {
+                    (Some(n), Kind::Batch | Kind::Service) => n,
+                    _ => plan.profile.training_iterations(workload.kind),
+                },
                 round: 0,
             };
             eprintln!("training {} for {}", mode.name, workload.name);

@@ -178,6 +178,11 @@ struct RunArgs {
     /// profile (10 quick / 60 full), observe-cost 20 / 60 for a steadier steady state.
     #[arg(long)]
     iterations: Option<u32>,
+    /// Iterations (service: seconds) of every training run, for all modes that train alike;
+    /// default from the profile (3 quick / 15 full). A jitfleet donor captures only what C2
+    /// compiled by then: a fleet's donors run for hours, so match the measured runs to model one.
+    #[arg(long)]
+    training_iterations: Option<u32>,
     /// Output directory (default: bench/results/<UTC date>/).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -361,7 +366,7 @@ fn campaign_command(layout: &Layout, args: RunArgs, cost: Option<&'static str>) 
         (true, Profile::Quick) => Some(20),
         _ => None,
     });
-    let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, startup_repeats, iterations, agent };
+    let plan = Plan { profile: args.profile, rounds, workloads: selected_workloads, modes: selected_modes, startup_repeats, iterations, training_iterations: args.training_iterations, agent };
     let command = std::env::args().collect::<Vec<_>>().join(" ");
     let results = campaign::execute(layout, &plan, date, command);
     write_outputs(&results, &out, cost)

@@ -35,6 +35,10 @@ impl Jdk {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Addition {
     Nothing,
+    /// Only `-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI`, no agent: what the flag the
+    /// jitfleet install modes need costs by itself (it adds the `jdk.internal.vm.ci` module,
+    /// which turns off CDS's archived module graph, so start-up is slower).
+    JvmciFlags,
     /// JDK 17 dynamic AppCDS: a training run with `-XX:ArchiveClassesAtExit`, then
     /// `-XX:SharedArchiveFile` (loaded and linked classes, no compiled code).
     AppCds,
@@ -70,6 +74,12 @@ pub struct Mode {
 
 pub const MODES: &[Mode] = &[
     Mode { name: "jdk17", jdk: Jdk::Jdk17, addition: Addition::Nothing, summary: "Debian OpenJDK 17, default flags" },
+    Mode {
+        name: "jdk17-jvmci",
+        jdk: Jdk::Jdk17,
+        addition: Addition::JvmciFlags,
+        summary: "JDK 17 with -XX:+EnableJVMCI only (no agent): the flag's own cost",
+    },
     Mode { name: "jdk17-appcds", jdk: Jdk::Jdk17, addition: Addition::AppCds, summary: "JDK 17 + dynamic AppCDS archive from a training run" },
     Mode { name: "jdk25", jdk: Jdk::Jdk25, addition: Addition::Nothing, summary: "Temurin 25, default flags" },
     Mode { name: "jdk25-aot", jdk: Jdk::Jdk25, addition: Addition::AotCache, summary: "JDK 25 + AOT cache (classes + profiles) from a training run" },
@@ -156,6 +166,7 @@ impl Mode {
             (Addition::AppCds, Phase::Measured, Some(a)) => jvm_args.extend([format!("-XX:SharedArchiveFile={a}"), "-Xshare:on".into()]),
             (Addition::AotCache, Phase::Training, Some(a)) => jvm_args.push(format!("-XX:AOTCacheOutput={a}")),
             (Addition::AotCache, Phase::Measured, Some(a)) => jvm_args.extend([format!("-XX:AOTCache={a}"), "-XX:AOTMode=on".into()]),
+            (Addition::JvmciFlags, _, _) => jvm_args.extend(["-XX:+UnlockExperimentalVMOptions".to_string(), "-XX:+EnableJVMCI".to_string()]),
             (Addition::JitfleetObserve, _, _) => {
                 if let Some(agent) = agent {
                     jvm_args.push(format!("-agentpath:{}", agent.display()));
