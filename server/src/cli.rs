@@ -67,6 +67,14 @@ pub struct ServeArgs {
     /// Seconds between writes of changed fleet profiles.
     #[arg(long, default_value_t = 5)]
     pub flush_seconds: u64,
+    /// Seconds between profile deltas the server asks every replica for (its `Policy`; a
+    /// replica applies at least 0.1 s); 0 asks replicas to send none. Each delta walks all of a
+    /// replica's methods, so short intervals cost the replicas CPU.
+    #[arg(long, default_value_t = 60.0)]
+    pub profile_interval: f64,
+    /// Methods one profile delta may carry at most (the replica sends those that grew most).
+    #[arg(long, default_value_t = 2000)]
+    pub max_methods_per_delta: u32,
 }
 
 /// Options of `status`.
@@ -90,6 +98,20 @@ impl ServeArgs {
                 detail: "must be at least 1".into(),
             });
         }
+        if !(0.0..=86_400.0).contains(&self.profile_interval) {
+            return Err(ConfigError::OutOfRange {
+                option: "--profile-interval",
+                value: self.profile_interval.to_string(),
+                detail: "must be 0 to 86400 seconds".into(),
+            });
+        }
+        if self.max_methods_per_delta == 0 {
+            return Err(ConfigError::OutOfRange {
+                option: "--max-methods-per-delta",
+                value: "0".into(),
+                detail: "must be at least 1 (use --profile-interval 0 for no deltas)".into(),
+            });
+        }
         let tls = ServerTls::from_pem_files(&self.ca, &self.cert, &self.key)?;
         let mut config = ServerConfig::new(self.listen, tls, self.store);
         config.metrics = self.metrics;
@@ -99,6 +121,8 @@ impl ServeArgs {
         config.merge_limits = MergeLimits { receiver_rows: self.receiver_rows, ..MergeLimits::default() };
         config.flush_interval = Duration::from_secs(self.flush_seconds);
         config.max_fleets = self.max_fleets;
+        config.profile_interval = Duration::from_secs_f64(self.profile_interval);
+        config.max_methods_per_delta = self.max_methods_per_delta;
         Ok(config)
     }
 }

@@ -70,7 +70,7 @@ impl ServerConfig {
             max_fleets: 1_024,
             flush_interval: Duration::from_secs(5),
             hello_timeout: Duration::from_secs(10),
-            profile_interval: Duration::from_secs(1),
+            profile_interval: Duration::from_secs(60),
             max_methods_per_delta: 2_000,
             transport: TransportOptions::default(),
         }

@@ -60,7 +60,7 @@ impl Server {
             .arg(pki.join("ca.pem"))
             .arg("--store")
             .arg(store)
-            .args(["--flush-seconds", "1"])
+            .args(["--flush-seconds", "1", "--profile-interval", "1"])
             .env_remove("JITFLEET_LOG")
             .stdout(Stdio::null())
             .stderr(log_file)
@@ -268,7 +268,9 @@ fn a_server_killed_and_restarted_mid_run_keeps_its_code_and_replicas_reconnect()
     let donor = java_cmd()
         .args(JVMCI)
         .arg(agent_arg(&format!(
-            "mode=capture,cache_dir={},log=info,log_file={},profile_interval=1,{}",
+            // A long interval of its own: the deltas below arrive every second only because
+            // the server's policy (`--profile-interval 1`) replaces it.
+            "mode=capture,cache_dir={},log=info,log_file={},profile_interval=600,{}",
             dir.join("cache2").display(),
             donor_log.display(),
             net_options(&addr, &pki, "donor")

@@ -127,6 +127,8 @@ pub struct Net {
     /// names it), so that its outcome can be reported against the blob's hash.
     delivered: Mutex<HashMap<String, Vec<ContentHash>>>,
     stats: NetStats,
+    /// The server's `Policy` for profile deltas, once one arrived.
+    delta_policy: deltas::DeltaPolicy,
 }
 
 /// What the network thread drains.
@@ -178,6 +180,7 @@ pub fn start(agent: &'static Agent, jni: crate::jni::Jni) {
         deltas,
         delivered: Mutex::new(HashMap::new()),
         stats: NetStats::default(),
+        delta_policy: deltas::DeltaPolicy::default(),
     };
     let Ok(net) = NET.try_insert(net) else { return };
     let inboxes = Inboxes { uploads: uploads_in, events: events_in, reports: reports_in, deltas: deltas_in };

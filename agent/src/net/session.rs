@@ -194,6 +194,7 @@ impl Conversation {
             Inbound::OneWay(Message::Policy(policy)) => {
                 self.upload_code = self.upload_code && policy.upload_code;
                 self.install_code = policy.install_code;
+                self.net.delta_policy.apply(&policy);
                 tracing::debug!("network: policy {policy:?}");
                 Ok(())
             }
