@@ -91,7 +91,12 @@ struct AgentChoice {
 
 impl AgentChoice {
     fn prepare(&self, layout: &Layout) -> std::result::Result<agent::Agent, String> {
-        agent::prepare(layout, self.library.clone(), !self.no_agent_build)
+        // The JVMs run in other directories: `-agentpath:` needs an absolute path.
+        let library = match &self.library {
+            Some(path) => Some(std::fs::canonicalize(path).map_err(|e| format!("--agent {}: {e}", path.display()))?),
+            None => None,
+        };
+        agent::prepare(layout, library, !self.no_agent_build)
     }
 }
 
