@@ -5,9 +5,22 @@
  * overrides {@code step} half-way through: code compiled (or installed) under the dependency
  * must be deoptimised, and the totals must stay right. Used by tests/tests/soundness.rs.
  *
+ * With {@code -Dsharecha.early=true} the subclass is loaded while ShareCha is initialised,
+ * before any code of ShareCha can be installed: the dependency is broken from the start.
+ *
  * Usage: java ShareCha ROUNDS PAUSE_MS [switch].
  */
 public class ShareCha {
+    static {
+        if (Boolean.getBoolean("sharecha.early")) {
+            try {
+                Class.forName("ShareChaFast");
+            } catch (ClassNotFoundException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
     static int total(ShareChaCounter c, int i) {
         return c.step(i) * 3 + c.step(i + 1);
     }

@@ -81,6 +81,36 @@ fn installed_code_under_a_cha_assumption_is_deoptimised_when_a_subclass_arrives(
     assert!(log.contains("at exit ShareCha.total(LShareChaCounter;I)I: Method::_code is no longer the installed nmethod"), "{log}");
 }
 
+/// The same code where this JVM has loaded the subclass before the code could be installed
+/// (`-Dsharecha.early=true` loads it while ShareCha is initialised): JVMCI finds the assumption
+/// broken at install, the method is refused `assumptions_failed` (not a JVMCI error), and the
+/// program prints what it prints without the agent.
+#[test]
+fn code_whose_cha_assumption_this_jvm_already_breaks_is_refused() {
+    let dir = scratch("sound-cha-early");
+    let donor = run(java_cmd()
+        .args(JVMCI)
+        .arg(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display())))
+        .args(["ShareCha", ROUNDS, "0"]));
+    assert!(donor.status.success(), "{}", stderr(&donor));
+    assert!(stderr(&donor).contains("captured ShareCha.total(LShareChaCounter;I)I"), "{}", stderr(&donor));
+    let vanilla = run(java_cmd().arg("-Dsharecha.early=true").args(["ShareCha", ROUNDS, "0"]));
+    assert!(vanilla.status.success(), "{}", stderr(&vanilla));
+    let receiver = run(java_cmd()
+        .args(JVMCI)
+        .arg("-Dsharecha.early=true")
+        .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
+        .args(["ShareCha", ROUNDS, PAUSE_MS]));
+    let log = stderr(&receiver);
+    assert!(receiver.status.success(), "{log}");
+    assert_eq!(stdout(&receiver), stdout(&vanilla), "{log}");
+    assert!(!log.contains("installed ShareCha.total(LShareChaCounter;I)I (donor"), "{log}");
+    assert!(log.contains("not installed ShareCha.total(LShareChaCounter;I)I: ") && log.contains("dependencies failed"), "{log}");
+    let summary = log.lines().find(|l| l.contains("install summary:")).unwrap_or_else(|| panic!("no summary: {log}"));
+    assert!(summary.contains("assumptions_failed=1"), "{summary}");
+    assert!(!summary.contains("jvmci_error"), "{summary}");
+}
+
 /// Field offsets: `ShareLayout.weigh` reads two int fields of `ShareLayoutBox`, whose offsets
 /// C2 compiles into the code. The receiver runs with another version of that class (a long
 /// field first, so the ints move) ahead on the class path: the code must be refused

@@ -791,6 +791,12 @@ fn translate_value(v: &ScopeValue) -> Result<(PortableValue, bool), Refusal> {
                 LocationType::Normal | LocationType::IntInLong if xmm => (at(SlotKind::Float, false), false),
                 LocationType::Normal | LocationType::IntInLong => (at(SlotKind::Int, false), false),
                 LocationType::FloatInDbl => (at(SlotKind::Float, false), false),
+                // C2 may keep a long in an XMM register or a double in a general one (a spill
+                // copy). JVMCI 17 takes only doubles in XMM and longs in general registers, and
+                // deoptimisation copies the same 64 bits for both (`StackValue` reads `lng` and
+                // `dbl` alike), so the kind follows the register.
+                LocationType::Lng if xmm => (at(SlotKind::Double, false), true),
+                LocationType::Dbl if matches!(place, Place::Register(_)) && !xmm => (at(SlotKind::Long, false), true),
                 LocationType::Lng => (at(SlotKind::Long, false), true),
                 LocationType::Dbl => (at(SlotKind::Double, false), true),
                 // C2 spills oops to XMM registers around polls; JVMCI 17 accepts only
@@ -892,6 +898,30 @@ mod tests {
             translate_values(&[in_rsi], &mut |_| Err(Refusal::Oops)).unwrap(),
             vec![PortableValue::At { place: Place::Register(6), kind: SlotKind::Object, narrow: true }]
         );
+    }
+
+    #[test]
+    fn sixty_four_bit_values_take_the_kind_their_register_can_hold() {
+        let rax = LocationPlace::Register { vmreg: 0 };
+        let xmm1 = LocationPlace::Register { vmreg: 48 + 16 };
+        let filler = loc(LocationType::Invalid, LocationPlace::Stack { offset: 0 });
+        let kinds = |kind, place| {
+            translate_values(&[filler.clone(), loc(kind, place)], &mut |_| Err(Refusal::Oops))
+                .unwrap()
+                .into_iter()
+                .map(|v| match v {
+                    PortableValue::At { place, kind, .. } => Some((place, kind)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(LocationType::Dbl, rax), vec![Some((Place::Register(0), SlotKind::Long)), None]);
+        assert_eq!(kinds(LocationType::Lng, xmm1), vec![Some((Place::Register(17), SlotKind::Double)), None]);
+        assert_eq!(kinds(LocationType::Dbl, xmm1), vec![Some((Place::Register(17), SlotKind::Double)), None]);
+        assert_eq!(kinds(LocationType::Lng, rax), vec![Some((Place::Register(0), SlotKind::Long)), None]);
+        // On the stack the kinds stay as C2 wrote them.
+        let slot = LocationPlace::Stack { offset: 16 };
+        assert_eq!(kinds(LocationType::Dbl, slot), vec![Some((Place::Stack(16), SlotKind::Double)), None]);
     }
 
     #[test]

@@ -444,6 +444,10 @@ fn install_one(
         }
         // A callee whose class is not loaded here yet (CallSites.java, Installer.NOT_READY).
         Err(message) if message.contains("IllegalStateException: not ready: ") => refuse("callee_not_loaded", message),
+        // JVMCI checked the code's assumptions against this JVM's classes and one does not
+        // hold (a class loaded here breaks it, e.g. a second subclass the donor loaded only
+        // after compiling — its recompiled code is usually another file of the cache).
+        Err(message) if message.contains("Code installation failed: dependencies failed") => refuse("assumptions_failed", message),
         // Installed, but the VM's own compile of the method (queued before ours) finished at
         // that moment and replaced it, or a class load broke an assumption: the VM's code runs,
         // which is correct, so this is counted apart from the refusals.
