@@ -1,8 +1,9 @@
 //! Install (receiver side, `mode=install`): the portable nmethods of the cache directory are
 //! installed through JVMCI as the methods' code once their classes are initialised here.
 //!
-//! Flow: VMInit reads the directory (only files of this JVM's compat key), sets up the helper
-//! jar ([`jvmci`]) and starts the `jitfleet-installer` agent thread. ClassPrepare hands the
+//! Flow: VMInit reads the directory (only files of this JVM's compat key) and starts the
+//! `jitfleet-installer` agent thread, which sets up the helper jar ([`jvmci`]) off the
+//! application's start-up path (VMInit runs before `main`). ClassPrepare hands the
 //! classes that have waiting code to that thread, which waits for their initialisation,
 //! checks the class fingerprints, resolves runtime targets ([`plan`]) and calls the helper.
 //! Every failure skips that method with a logged reason; nothing is installed on doubt.
@@ -49,7 +50,8 @@ struct InstallState {
     known: Mutex<HashMap<String, usize>>,
     /// Prepared classes (global references) with their nmethods, waiting for initialisation.
     ready: Mutex<Vec<(usize, Vec<PortableNmethod>)>>,
-    helper: jvmci::Helper,
+    /// Set by the installer thread before its first install.
+    helper: OnceCell<jvmci::Helper>,
     outcomes: Mutex<BTreeMap<String, u64>>,
     installed: Mutex<Vec<Installed>>,
     stop: AtomicBool,
@@ -119,13 +121,6 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         };
         *outcomes.entry(outcome.to_string()).or_insert(0u64) += 1;
     }
-    let helper = match jvmci::set_up(agent.jvmti, jni) {
-        Ok(h) => h,
-        Err(e) => {
-            tracing::error!("install is off: {e}");
-            return;
-        }
-    };
     match &dir {
         Some(dir) => tracing::info!("install: {:?} in {}", outcomes, dir.display()),
         None => tracing::info!("install: code comes from the server"),
@@ -139,7 +134,7 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         incoming: Mutex::new(Vec::new()),
         known: Mutex::new(HashMap::new()),
         ready: Mutex::new(Vec::new()),
-        helper,
+        helper: OnceCell::new(),
         outcomes: Mutex::new(outcomes),
         installed: Mutex::new(Vec::new()),
         stop: AtomicBool::new(false),
@@ -219,8 +214,17 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
         // SAFETY: the JNIEnv of this agent thread.
         let jni = unsafe { Jni::from_raw(jni) };
         let started = Instant::now();
-        match jni.with_local_frame(8, || jvmci::warm_up(jni, &state.helper)) {
-            Some(Ok(())) => tracing::info!("install: JVMCI runtime ready in {} ms", started.elapsed().as_millis()),
+        let helper = match jni.with_local_frame(16, || jvmci::set_up(agent.jvmti, jni)) {
+            Some(Ok(h)) => state.helper.get_or_init(|| h),
+            Some(Err(e)) => {
+                tracing::error!("install is off: {e}");
+                return;
+            }
+            None => return,
+        };
+        let set_up_ms = started.elapsed().as_millis();
+        match jni.with_local_frame(8, || jvmci::warm_up(jni, helper)) {
+            Some(Ok(())) => tracing::info!("install: JVMCI runtime ready in {} ms (helper jar set up in {set_up_ms} ms)", started.elapsed().as_millis()),
             Some(Err(e)) => {
                 tracing::error!("install is off: JVMCI runtime does not start: {e}");
                 return;
@@ -428,7 +432,8 @@ fn install_one(
         let class = if k.element.is_some() { element_jclasses.next().copied().unwrap_or(std::ptr::null_mut()) } else { std::ptr::null_mut() };
         methods.push(jvmci::HelperMethod { class, name: jvmci::KLASS_ENTRY.to_string(), descriptor: k.name.clone() });
     }
-    match jvmci::install(jni, &state.helper, &methods, &code, &plan.ints, &plan.longs) {
+    let Some(helper) = state.helper.get() else { return refuse("jvmci_error", "the helper is not set up".into()) };
+    match jvmci::install(jni, helper, &methods, &code, &plan.ints, &plan.longs) {
         Ok(nmethod) => {
             let current = current_code(agent, method);
             tracing::info!(
