@@ -176,6 +176,10 @@ pub struct PortableMonitor {
 pub struct PortableReference {
     pub place: Place,
     pub narrow: bool,
+    /// For a derived pointer (an address inside an object, e.g. C2's `base + offset` of an
+    /// array element kept across a safepoint; since format 8): where its base oop is. The GC
+    /// moves the base and the VM re-derives this value from it.
+    pub base: Option<Place>,
 }
 
 /// Debug information at one safepoint: frames outermost first, and the reference map.
@@ -545,7 +549,10 @@ mod tests {
                             eliminated: false,
                         }],
                     }],
-                    references: vec![PortableReference { place: Place::Stack(16), narrow: true }],
+                    references: vec![
+                        PortableReference { place: Place::Stack(16), narrow: true, base: None },
+                        PortableReference { place: Place::Register(2), narrow: false, base: Some(Place::Stack(16)) },
+                    ],
                 },
             }],
             implicit_checks: vec![ImplicitCheckSite {

@@ -72,6 +72,20 @@ public class ShareMonitors {
         return Integer.bitCount(i) & 1;
     }
 
+    /**
+     * Locks on an object only this thread uses: never contended, so it stays a stack lock
+     * whose displaced mark word lives in C2's BasicLock slot (reentered once: a recursive
+     * stack lock). A frame stopped in the call holds both; when deoptimisation rebuilds it,
+     * the VM reads the slot the debug info names — a wrong one loses the lock or the header.
+     */
+    static int kOwn(Object mine, int i) {
+        synchronized (mine) {
+            synchronized (mine) {
+                return kLeaf(i) + (Thread.holdsLock(mine) ? 1 : 0);
+            }
+        }
+    }
+
     /** Throws out of a synchronized block every 97th time: the monitor must be released. */
     static void kThrowing(int i) {
         synchronized (LOCK) {
@@ -116,6 +130,7 @@ public class ShareMonitors {
         warm.kPut(1);
         warm.kTake();
         kRound(new Account(), 0);
+        kOwn(warm, 0);
         try {
             kThrowing(0);
         } catch (IllegalStateException expected) {
@@ -127,12 +142,21 @@ public class ShareMonitors {
         long[] thrown = new long[WORKERS];
         long[] leaked = new long[WORKERS];
         long[] odd = new long[WORKERS];
+        long[] own = new long[WORKERS];
+        int[] hashes = new int[WORKERS];
         Thread[] workers = new Thread[WORKERS + 2];
         for (int w = 0; w < WORKERS; w++) {
             int me = w;
+            Object mine = new Object();
+            hashes[w] = System.identityHashCode(mine);
             workers[w] = new Thread(() -> {
                 for (int i = 0; i < rounds; i++) {
                     odd[me] += kRound(ACCOUNT, i);
+                    own[me] += kOwn(mine, i);
+                    // The object's identity hash lives in the header the locks displaced.
+                    if (System.identityHashCode(mine) != hashes[me]) {
+                        leaked[me]++;
+                    }
                     try {
                         kThrowing(i);
                     } catch (IllegalStateException e) {
@@ -195,7 +219,9 @@ public class ShareMonitors {
         long thrownTotal = 0;
         long leakedTotal = 0;
         long oddTotal = 0;
+        long ownTotal = 0;
         for (int w = 0; w < WORKERS; w++) {
+            ownTotal += own[w];
             thrownTotal += thrown[w];
             leakedTotal += leaked[w];
             oddTotal += odd[w];
@@ -205,7 +231,7 @@ public class ShareMonitors {
         System.out.println("deposits " + ACCOUNT.read());
         System.out.println("nested " + nestedA + " " + nestedB);
         System.out.println("statics " + statics);
-        System.out.println("odd " + oddTotal);
+        System.out.println("odd " + oddTotal + " own " + ownTotal);
         System.out.println("throwing " + thrownInside + " thrown " + thrownTotal + " leaked " + leakedTotal);
         System.out.println("mailbox " + received[0]);
     }

@@ -42,12 +42,13 @@ fn expected() -> String {
     let thrown = WORKERS * (0..ROUNDS).filter(|i| i % 97 == 0).count() as u64;
     let n = WORKERS * ROUNDS;
     format!(
-        "locks free afterwards true\nrounds {n}\nshared {}\ndeposits {}\nnested {n} {}\nstatics {}\nodd {}\nthrowing {n} thrown {thrown} leaked 0\nmailbox {}\n",
+        "locks free afterwards true\nrounds {n}\nshared {}\ndeposits {}\nnested {n} {}\nstatics {}\nodd {} own {}\nthrowing {n} thrown {thrown} leaked 0\nmailbox {}\n",
         sum(&|i| i & 15),
         sum(&|i| i & 7),
         sum(&|i| i & 3),
         sum(&|i| i & 1),
         sum(&|i| u64::from(i.count_ones() & 1)),
+        sum(&|i| u64::from(i.count_ones() & 1) + 1),
         ROUNDS * (ROUNDS - 1) / 2,
     )
 }
@@ -68,7 +69,7 @@ fn differential(case: &str, flags: &[&str], storm: bool) -> String {
     assert_eq!(stdout(&receiver), want, "{case}: the run with installed code\n{log}");
     let installed: Vec<&str> = log.lines().filter_map(|l| l.strip_prefix("jitfleet: info: installed ")).collect();
     eprintln!("monitors {case}: installed {}: {}", installed.len(), installed.iter().map(|l| l.split(' ').next().unwrap_or("")).collect::<Vec<_>>().join(", "));
-    for kernel in ["ShareMonitors.kRound(", "ShareMonitors.kThrowing(", "ShareMonitors$Mailbox.kPut(", "ShareMonitors$Mailbox.kTake("] {
+    for kernel in ["ShareMonitors.kRound(", "ShareMonitors.kOwn(", "ShareMonitors.kThrowing(", "ShareMonitors$Mailbox.kPut(", "ShareMonitors$Mailbox.kTake("] {
         assert!(installed.iter().any(|l| l.starts_with(kernel)), "{case}: {kernel} was not installed\n{log}");
     }
     assert!(!log.contains("jvmci_error"), "{case}: {log}");

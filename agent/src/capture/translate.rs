@@ -723,17 +723,32 @@ fn debug_info_at(
         return Err(Refusal::UnexplainedSafepoint(pc.0 as u32));
     }
     let map = decoded.oop_map_at(pc).ok_or(Refusal::UnexplainedSafepoint(pc.0 as u32))?;
+    Ok(PortableDebugInfo { frames, references: references(&map.values)? })
+}
+
+/// The reference map of one safepoint. A derived pointer keeps its base (JVMCI's
+/// `HotSpotReferenceMap.derivedBase`), and that base must itself be a full-width oop of the
+/// same map — C2 always records it so; anything else refuses `derived_oops`, since the GC
+/// would then re-derive from a base it never updated.
+fn references(values: &[jitfleet_relocator::oopmap::OopMapValue]) -> Result<Vec<PortableReference>, Refusal> {
     let mut references = Vec::new();
-    for v in &map.values {
-        let narrow = match v.kind {
-            OopMapKind::Oop => false,
-            OopMapKind::NarrowOop => true,
-            OopMapKind::Derived { .. } => return Err(Refusal::DerivedOops),
+    for v in values {
+        let place = place_of_vmreg(v.vmreg)?;
+        let (narrow, base) = match v.kind {
+            OopMapKind::Oop => (false, None),
+            OopMapKind::NarrowOop => (true, None),
+            OopMapKind::Derived { base } => {
+                let wide_oop = values.iter().any(|o| o.vmreg == base && o.kind == OopMapKind::Oop);
+                if !wide_oop || matches!(place, Place::Register(r) if r >= 16) {
+                    return Err(Refusal::DerivedOops);
+                }
+                (false, Some(place_of_vmreg(base)?))
+            }
             OopMapKind::CalleeSaved { .. } => return Err(Refusal::UnsupportedValue("callee-saved register in oop map".into())),
         };
-        references.push(PortableReference { place: place_of_vmreg(v.vmreg)?, narrow });
+        references.push(PortableReference { place, narrow, base });
     }
-    Ok(PortableDebugInfo { frames, references })
+    Ok(references)
 }
 
 fn place_of_vmreg(vmreg: u32) -> Result<Place, Refusal> {
@@ -964,6 +979,25 @@ mod tests {
         assert!(matches!(translate_monitors(&[null_owner], &mut |_| Err(Refusal::Oops)), Err(Refusal::Monitors(_))));
         let replaced = lock(ScopeValue::Object(1), LocationPlace::Stack { offset: 8 }, true);
         assert_eq!(translate_monitors(&[replaced], &mut |_| Err(Refusal::Oops)), Err(Refusal::ScalarReplaced));
+    }
+
+    #[test]
+    fn derived_pointers_keep_a_base_that_must_be_a_wide_oop_of_the_same_map() {
+        use jitfleet_relocator::oopmap::OopMapValue;
+        let v = |vmreg, kind| OopMapValue { vmreg, kind };
+        // rbx holds the base oop, rsi a pointer into it.
+        let map = [v(6, OopMapKind::Oop), v(12, OopMapKind::Derived { base: 6 })];
+        assert_eq!(
+            references(&map).unwrap(),
+            vec![
+                PortableReference { place: Place::Register(3), narrow: false, base: None },
+                PortableReference { place: Place::Register(6), narrow: false, base: Some(Place::Register(3)) },
+            ]
+        );
+        let no_base = [v(12, OopMapKind::Derived { base: 6 })];
+        assert_eq!(references(&no_base), Err(Refusal::DerivedOops));
+        let narrow_base = [v(6, OopMapKind::NarrowOop), v(12, OopMapKind::Derived { base: 6 })];
+        assert_eq!(references(&narrow_base), Err(Refusal::DerivedOops));
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //!        | 2 klass text(name) text(descriptor)       the value of that class's static final field
 //! text   = n_chars char*                             UTF-16 code units
 //! debug  = n_frames (method bci reexecute rethrow n_locals n_stack n_locks (kind value)* monitor*)*
-//!          n_refs (place_tag where narrow)*              frames outermost first
+//!          n_refs (place_tag where narrow has_base (place_tag where)?)*   frames outermost first;
+//!                                                    has_base 1: a derived pointer and its base oop (plan 5)
 //! monitor = kind value slot eliminated               owner (kind object), BasicLock bytes from SP (plan 5)
 //! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow | 5 dobj
 //!          (illegal, int, long, null, at, object constant: index into the n_dobj list)
@@ -239,6 +240,13 @@ impl Writer {
         for r in &d.references {
             self.place(r.place)?;
             self.int(i32::from(r.narrow));
+            match r.base {
+                Some(base) => {
+                    self.int(1);
+                    self.place(base)?;
+                }
+                None => self.int(0),
+            }
         }
         Ok(())
     }
@@ -316,7 +324,10 @@ mod tests {
                         stack: vec![PortableValue::Null],
                         monitors: vec![PortableMonitor { owner: PortableValue::Object(0), slot: 24, eliminated: true }],
                     }],
-                    references: vec![PortableReference { place: Place::Stack(8), narrow: true }],
+                    references: vec![
+                        PortableReference { place: Place::Stack(8), narrow: true, base: None },
+                        PortableReference { place: Place::Register(3), narrow: false, base: Some(Place::Register(5)) },
+                    ],
                 },
             }],
             implicit_checks: vec![ImplicitCheckSite {
@@ -371,7 +382,7 @@ mod tests {
             5, 0,
             4, 3,
             4, 5, 0, 24, 1,
-            1, 1, 8, 1,
+            2, 1, 8, 1, 0, 0, 3, 0, 1, 0, 5,
             1, 40, 60, 1, 0, 3, 0, 0, 0, 0, 0, 0,
             1, 35, 70,
             1, 50, 2, 40, 1, 0, 0,

@@ -279,6 +279,12 @@ public final class Installer {
                 int where = next();
                 objects[i] = register ? Location.register(registers.get(where)) : Location.stack(where);
                 sizes[i] = next() != 0 ? 4 : 8;
+                if (next() != 0) {
+                    // A derived pointer: the VM re-derives it from this base after a GC.
+                    boolean baseInRegister = next() == 0;
+                    int base = next();
+                    bases[i] = baseInRegister ? Location.register(registers.get(base)) : Location.stack(base);
+                }
             }
             DebugInfo info = new DebugInfo(frame);
             info.setReferenceMap(new HotSpotReferenceMap(objects, bases, sizes, 16));
