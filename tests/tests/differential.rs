@@ -16,8 +16,13 @@ use std::process::Output;
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
 /// `sync` (a synchronized block calling a static synchronized method) stays its own nmethod
 /// instead of disappearing into `main`'s on-stack-replacement code, so that the synchronized
-/// case is installed code.
-const KEEP_SYNC: [&str; 2] = ["-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,DiffSuite::sync"];
+/// case is installed code; and C2 compiles it early enough in the short Serial and Parallel
+/// donor runs (it did not always before they ended).
+const KEEP_SYNC: [&str; 3] = [
+    "-XX:CompileCommand=quiet",
+    "-XX:CompileCommand=dontinline,DiffSuite::sync",
+    "-XX:CompileCommand=CompileThresholdScaling,DiffSuite::sync,0.1",
+];
 const ROUNDS: &str = "4000";
 /// Pause after the first round: time for the installer before the kernels get hot.
 const PAUSE_MS: &str = "1500";
