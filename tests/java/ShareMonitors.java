@@ -74,16 +74,17 @@ public class ShareMonitors {
 
     /**
      * Locks on an object only this thread uses: never contended, so it stays a stack lock
-     * whose displaced mark word lives in C2's BasicLock slot (reentered once: a recursive
-     * stack lock). A frame stopped in the call holds both; when deoptimisation rebuilds it,
-     * the VM reads the slot the debug info names — a wrong one loses the lock or the header.
+     * whose displaced mark word (with the object's identity hash) lives in C2's BasicLock
+     * slot. A frame stopped in the call holds it; when deoptimisation rebuilds the frame, the
+     * VM reads the slot the debug info names — a wrong one loses the lock or the header.
+     * (Reentering the same lock here makes HotSpot 17's C1 and C2 give up on the method.)
      */
     static int kOwn(Object mine, int i) {
+        int r;
         synchronized (mine) {
-            synchronized (mine) {
-                return kLeaf(i) + (Thread.holdsLock(mine) ? 1 : 0);
-            }
+            r = kLeaf(i) + 1;
         }
+        return r;
     }
 
     /** Throws out of a synchronized block every 97th time: the monitor must be released. */
