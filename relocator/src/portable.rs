@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 7;
+pub const PORTABLE_FORMAT_VERSION: u32 = 8;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -153,6 +153,22 @@ pub struct PortableFrame {
     pub rethrow_exception: bool,
     pub locals: Vec<PortableValue>,
     pub stack: Vec<PortableValue>,
+    /// The monitors this frame holds, outermost lock first (since format 8).
+    pub monitors: Vec<PortableMonitor>,
+}
+
+/// A monitor held by a frame (C2's `MonitorValue`, JVMCI's `StackLockValue`): whom it locks
+/// and where its `BasicLock` lives. Deoptimisation moves the displaced header from that slot
+/// into the interpreter frame's monitor block, so the slot must be exactly C2's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PortableMonitor {
+    /// The locked object: a register or stack slot of kind `Object`, or an object constant
+    /// (a static synchronized method locks its class mirror).
+    pub owner: PortableValue,
+    /// The `BasicLock` (displaced mark word) slot, in bytes above this frame's SP.
+    pub slot: u32,
+    /// C2 removed the locking (nested or non-escaping lock); deoptimisation re-locks it.
+    pub eliminated: bool,
 }
 
 /// A reference the GC must visit at a safepoint.
@@ -160,6 +176,10 @@ pub struct PortableFrame {
 pub struct PortableReference {
     pub place: Place,
     pub narrow: bool,
+    /// For a derived pointer (an address inside an object, e.g. C2's `base + offset` of an
+    /// array element kept across a safepoint; since format 8): where its base oop is. The GC
+    /// moves the base and the VM re-derives this value from it.
+    pub base: Option<Place>,
 }
 
 /// Debug information at one safepoint: frames outermost first, and the reference map.
@@ -361,8 +381,8 @@ pub enum Refusal {
     UnnamedMethod,
     #[error("scalar-replaced objects in debug info")]
     ScalarReplaced,
-    #[error("monitors in debug info")]
-    Monitors,
+    #[error("a monitor of a shape the translation does not handle ({0})")]
+    Monitors(String),
     #[error("a debug value the slice does not translate ({0})")]
     UnsupportedValue(String),
     #[error("derived oops in an oop map")]
@@ -412,7 +432,7 @@ impl Refusal {
             Refusal::UnknownCallForm(_) => "unknown_call_form",
             Refusal::UnnamedMethod => "unnamed_method",
             Refusal::ScalarReplaced => "scalar_replaced",
-            Refusal::Monitors => "monitors",
+            Refusal::Monitors(_) => "monitors",
             Refusal::UnsupportedValue(_) => "unsupported_value",
             Refusal::DerivedOops => "derived_oops",
             Refusal::UnexplainedSafepoint(_) => "unexplained_safepoint",
@@ -523,8 +543,16 @@ mod tests {
                             PortableValue::Illegal,
                         ],
                         stack: vec![],
+                        monitors: vec![PortableMonitor {
+                            owner: PortableValue::At { place: Place::Register(3), kind: SlotKind::Object, narrow: true },
+                            slot: 24,
+                            eliminated: false,
+                        }],
                     }],
-                    references: vec![PortableReference { place: Place::Stack(16), narrow: true }],
+                    references: vec![
+                        PortableReference { place: Place::Stack(16), narrow: true, base: None },
+                        PortableReference { place: Place::Register(2), narrow: false, base: Some(Place::Stack(16)) },
+                    ],
                 },
             }],
             implicit_checks: vec![ImplicitCheckSite {

@@ -150,7 +150,9 @@ public class DiffSuite {
     }
 
     // ---- synchronized
-    static final Object LOCK = new Object();
+    // Not final: C2 would fold a final plain Object into the code, and the receiver refuses
+    // code that folded an object it cannot compare.
+    static Object LOCK = new Object();
     static int counter;
 
     static synchronized int syncStatic(int i) {

@@ -14,13 +14,22 @@ use jitfleet_tests::*;
 use std::process::Output;
 
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
+/// `sync` (a synchronized block calling a static synchronized method) stays its own nmethod
+/// instead of disappearing into `main`'s on-stack-replacement code, so that the synchronized
+/// case is installed code; and C2 compiles it early enough in the short Serial and Parallel
+/// donor runs (it did not always before they ended).
+const KEEP_SYNC: [&str; 3] = [
+    "-XX:CompileCommand=quiet",
+    "-XX:CompileCommand=dontinline,DiffSuite::sync",
+    "-XX:CompileCommand=CompileThresholdScaling,DiffSuite::sync,0.1",
+];
 const ROUNDS: &str = "4000";
 /// Pause after the first round: time for the installer before the kernels get hot.
 const PAUSE_MS: &str = "1500";
 
 fn suite(flags: &[&str], agent: Option<String>, pause: &str, flip: bool) -> Output {
     let mut cmd = java_cmd();
-    cmd.args(JVMCI).args(flags);
+    cmd.args(JVMCI).args(KEEP_SYNC).args(flags);
     if let Some(a) = agent {
         cmd.arg(agent_arg(&a));
     }
@@ -59,6 +68,7 @@ fn differential(case: &str, flags: &[&str]) -> usize {
     let path = dir.parent().unwrap().join("differential-report.txt");
     let _ = std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| f.write_all(report.as_bytes()));
     assert!(log.contains("install summary"), "{log}");
+    assert!(log.contains("installed DiffSuite.sync(I)I (donor"), "{case}: the synchronized case was not installed\n{log}");
     // The flipped branch is an uncommon trap in the captured code: once taken, the installed
     // nmethod is made not entrant (and the result above was still right).
     if log.contains("installed DiffSuite.flip(IZ)I (donor") {

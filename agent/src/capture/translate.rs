@@ -27,7 +27,7 @@
 use jitfleet_relocator::deps::DepType;
 use jitfleet_relocator::portable::*;
 use jitfleet_relocator::reloc::RelocKind;
-use jitfleet_relocator::scope::{LocationPlace, LocationType, ScopeValue};
+use jitfleet_relocator::scope::{LocationPlace, LocationType, MonitorValue, ScopeValue};
 use jitfleet_relocator::oopmap::OopMapKind;
 use jitfleet_relocator::vmreg::{classify, VmRegKind, STACK0_X86_64};
 use jitfleet_relocator::{CapturedNmethod, CodeSection, DecodedNmethod, PcOffset};
@@ -150,8 +150,8 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
         if !p.objects.is_empty() {
             reasons.insert(Refusal::ScalarReplaced.name());
         }
-        if p.scopes.iter().any(|s| !s.monitors.is_empty()) {
-            reasons.insert(Refusal::Monitors.name());
+        if p.scopes.iter().flat_map(|s| &s.monitors).any(|m| lock_slot(m).is_err()) {
+            reasons.insert(Refusal::Monitors(String::new()).name());
         }
     }
     reasons.into_iter().collect()
@@ -572,6 +572,7 @@ fn position_after(
             rethrow_exception: false,
             locals: Vec::new(),
             stack: Vec::new(),
+            monitors: Vec::new(),
         });
     }
     Ok(PortableDebugInfo { frames, references: Vec::new() })
@@ -706,9 +707,6 @@ fn debug_info_at(
     }
     let mut frames = Vec::new();
     for (depth, scope) in scopes.scopes.iter().enumerate().rev() {
-        if !scope.monitors.is_empty() {
-            return Err(Refusal::Monitors);
-        }
         let ptr = metadata_at(captured, scope.method.0).ok_or(Refusal::UnnamedMethod)?;
         let innermost = depth == 0;
         frames.push(PortableFrame {
@@ -718,23 +716,39 @@ fn debug_info_at(
             rethrow_exception: innermost && scopes.pc.flags.rethrow_exception(),
             locals: translate_values(&scope.locals, objects)?,
             stack: translate_values(&scope.expressions, objects)?,
+            monitors: translate_monitors(&scope.monitors, objects)?,
         });
     }
     if frames.is_empty() {
         return Err(Refusal::UnexplainedSafepoint(pc.0 as u32));
     }
     let map = decoded.oop_map_at(pc).ok_or(Refusal::UnexplainedSafepoint(pc.0 as u32))?;
+    Ok(PortableDebugInfo { frames, references: references(&map.values)? })
+}
+
+/// The reference map of one safepoint. A derived pointer keeps its base (JVMCI's
+/// `HotSpotReferenceMap.derivedBase`), and that base must itself be a full-width oop of the
+/// same map — C2 always records it so; anything else refuses `derived_oops`, since the GC
+/// would then re-derive from a base it never updated.
+fn references(values: &[jitfleet_relocator::oopmap::OopMapValue]) -> Result<Vec<PortableReference>, Refusal> {
     let mut references = Vec::new();
-    for v in &map.values {
-        let narrow = match v.kind {
-            OopMapKind::Oop => false,
-            OopMapKind::NarrowOop => true,
-            OopMapKind::Derived { .. } => return Err(Refusal::DerivedOops),
+    for v in values {
+        let place = place_of_vmreg(v.vmreg)?;
+        let (narrow, base) = match v.kind {
+            OopMapKind::Oop => (false, None),
+            OopMapKind::NarrowOop => (true, None),
+            OopMapKind::Derived { base } => {
+                let wide_oop = values.iter().any(|o| o.vmreg == base && o.kind == OopMapKind::Oop);
+                if !wide_oop || matches!(place, Place::Register(r) if r >= 16) {
+                    return Err(Refusal::DerivedOops);
+                }
+                (false, Some(place_of_vmreg(base)?))
+            }
             OopMapKind::CalleeSaved { .. } => return Err(Refusal::UnsupportedValue("callee-saved register in oop map".into())),
         };
-        references.push(PortableReference { place: place_of_vmreg(v.vmreg)?, narrow });
+        references.push(PortableReference { place, narrow, base });
     }
-    Ok(PortableDebugInfo { frames, references })
+    Ok(references)
 }
 
 fn place_of_vmreg(vmreg: u32) -> Result<Place, Refusal> {
@@ -743,6 +757,31 @@ fn place_of_vmreg(vmreg: u32) -> Result<Place, Refusal> {
         VmRegKind::Gpr { encoding, high: false } => Ok(Place::Register(u16::from(encoding))),
         VmRegKind::Xmm { encoding, slot: 0 } => Ok(Place::Register(16 + u16::from(encoding))),
         other => Err(Refusal::UnsupportedValue(format!("VMReg {vmreg} ({other:?})"))),
+    }
+}
+
+/// A scope's monitors in JVMCI's terms. C2 keeps every `BasicLock` in a fixed stack slot of
+/// its frame (`BoxLockNode`), and the owner is an oop in a register or slot, or a constant (the
+/// class mirror of a static synchronized method); anything else refuses with the shape named.
+fn translate_monitors(monitors: &[MonitorValue], objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>) -> Result<Vec<PortableMonitor>, Refusal> {
+    monitors
+        .iter()
+        .map(|m| {
+            let slot = lock_slot(m)?;
+            let owner = match translate_values(std::slice::from_ref(&m.owner), objects)?.as_slice() {
+                [v @ (PortableValue::At { kind: SlotKind::Object, .. } | PortableValue::Object(_))] => *v,
+                other => return Err(Refusal::Monitors(format!("owner {other:?}"))),
+            };
+            Ok(PortableMonitor { owner, slot, eliminated: m.eliminated })
+        })
+        .collect()
+}
+
+/// The `BasicLock` slot of a monitor, in bytes above SP: C2 only ever puts it on the stack.
+fn lock_slot(m: &MonitorValue) -> Result<u32, Refusal> {
+    match m.basic_lock.place {
+        LocationPlace::Stack { offset } => Ok(offset),
+        LocationPlace::Register { vmreg } => Err(Refusal::Monitors(format!("BasicLock in register VMReg {vmreg}"))),
     }
 }
 
@@ -942,6 +981,53 @@ mod tests {
         let oop = ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(3));
         assert_eq!(translate_values(&[oop.clone()], &mut |i| Ok(i + 1)), Ok(vec![PortableValue::Object(4)]));
         assert_eq!(translate_values(&[oop], &mut |_| Err(Refusal::ObjectConstant("X".into()))), Err(Refusal::ObjectConstant("X".into())));
+    }
+
+    #[test]
+    fn monitors_keep_their_owner_and_stack_lock_slot_and_odd_shapes_refuse() {
+        let lock = |owner, basic_lock, eliminated| MonitorValue { owner, basic_lock: Location { kind: LocationType::Normal, place: basic_lock }, eliminated };
+        let in_rbx = loc(LocationType::NarrowOop, LocationPlace::Register { vmreg: 6 });
+        let mirror = ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(2));
+        let out = translate_monitors(
+            &[lock(in_rbx, LocationPlace::Stack { offset: 16 }, false), lock(mirror, LocationPlace::Stack { offset: 24 }, true)],
+            &mut |i| Ok(i + 10),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            vec![
+                PortableMonitor { owner: PortableValue::At { place: Place::Register(3), kind: SlotKind::Object, narrow: true }, slot: 16, eliminated: false },
+                PortableMonitor { owner: PortableValue::Object(12), slot: 24, eliminated: true },
+            ]
+        );
+        let owner = loc(LocationType::Oop, LocationPlace::Stack { offset: 8 });
+        let in_register = lock(owner.clone(), LocationPlace::Register { vmreg: 6 }, false);
+        assert!(matches!(translate_monitors(&[in_register], &mut |_| Err(Refusal::Oops)), Err(Refusal::Monitors(_))));
+        let int_owner = lock(ScopeValue::ConstantInt(1), LocationPlace::Stack { offset: 8 }, false);
+        assert!(matches!(translate_monitors(&[int_owner], &mut |_| Err(Refusal::Oops)), Err(Refusal::Monitors(_))));
+        let null_owner = lock(ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(0)), LocationPlace::Stack { offset: 8 }, false);
+        assert!(matches!(translate_monitors(&[null_owner], &mut |_| Err(Refusal::Oops)), Err(Refusal::Monitors(_))));
+        let replaced = lock(ScopeValue::Object(1), LocationPlace::Stack { offset: 8 }, true);
+        assert_eq!(translate_monitors(&[replaced], &mut |_| Err(Refusal::Oops)), Err(Refusal::ScalarReplaced));
+    }
+
+    #[test]
+    fn derived_pointers_keep_a_base_that_must_be_a_wide_oop_of_the_same_map() {
+        use jitfleet_relocator::oopmap::OopMapValue;
+        let v = |vmreg, kind| OopMapValue { vmreg, kind };
+        // rbx holds the base oop, rsi a pointer into it.
+        let map = [v(6, OopMapKind::Oop), v(12, OopMapKind::Derived { base: 6 })];
+        assert_eq!(
+            references(&map).unwrap(),
+            vec![
+                PortableReference { place: Place::Register(3), narrow: false, base: None },
+                PortableReference { place: Place::Register(6), narrow: false, base: Some(Place::Register(3)) },
+            ]
+        );
+        let no_base = [v(12, OopMapKind::Derived { base: 6 })];
+        assert_eq!(references(&no_base), Err(Refusal::DerivedOops));
+        let narrow_base = [v(6, OopMapKind::NarrowOop), v(12, OopMapKind::Derived { base: 6 })];
+        assert_eq!(references(&narrow_base), Err(Refusal::DerivedOops));
     }
 
     #[test]

@@ -18,8 +18,10 @@
 //!        | 1 text                                    the interned string
 //!        | 2 klass text(name) text(descriptor)       the value of that class's static final field
 //! text   = n_chars char*                             UTF-16 code units
-//! debug  = n_frames (method bci reexecute rethrow n_locals n_stack (kind value)*)*  outermost first
-//!          n_refs (place_tag where narrow)*
+//! debug  = n_frames (method bci reexecute rethrow n_locals n_stack n_locks (kind value)* monitor*)*
+//!          n_refs (place_tag where narrow has_base (place_tag where)?)*   frames outermost first;
+//!                                                    has_base 1: a derived pointer and its base oop (plan 5)
+//! monitor = kind value slot eliminated               owner (kind object), BasicLock bytes from SP (plan 5)
 //! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow | 5 dobj
 //!          (illegal, int, long, null, at, object constant: index into the n_dobj list)
 //! place_tag = 0 register (JVMCI number) | 1 stack (bytes from SP)
@@ -29,7 +31,7 @@
 use jitfleet_relocator::portable::*;
 
 /// Must equal `Installer.PLAN_VERSION`.
-pub const PLAN_VERSION: i32 = 4;
+pub const PLAN_VERSION: i32 = 5;
 
 /// A plan ready for JNI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,14 +226,27 @@ impl Writer {
             self.int(i32::from(f.rethrow_exception));
             self.len(f.locals.len())?;
             self.len(f.stack.len())?;
+            self.len(f.monitors.len())?;
             for v in f.locals.iter().chain(&f.stack) {
                 self.value(v)?;
+            }
+            for m in &f.monitors {
+                self.value(&m.owner)?;
+                self.u32(m.slot)?;
+                self.int(i32::from(m.eliminated));
             }
         }
         self.len(d.references.len())?;
         for r in &d.references {
             self.place(r.place)?;
             self.int(i32::from(r.narrow));
+            match r.base {
+                Some(base) => {
+                    self.int(1);
+                    self.place(base)?;
+                }
+                None => self.int(0),
+            }
         }
         Ok(())
     }
@@ -307,8 +322,12 @@ mod tests {
                             PortableValue::Illegal,
                         ],
                         stack: vec![PortableValue::Null],
+                        monitors: vec![PortableMonitor { owner: PortableValue::Object(0), slot: 24, eliminated: true }],
                     }],
-                    references: vec![PortableReference { place: Place::Stack(8), narrow: true }],
+                    references: vec![
+                        PortableReference { place: Place::Stack(8), narrow: true, base: None },
+                        PortableReference { place: Place::Register(3), narrow: false, base: Some(Place::Register(5)) },
+                    ],
                 },
             }],
             implicit_checks: vec![ImplicitCheckSite {
@@ -322,6 +341,7 @@ mod tests {
                         rethrow_exception: false,
                         locals: vec![],
                         stack: vec![],
+                        monitors: vec![],
                     }],
                     references: vec![],
                 },
@@ -356,13 +376,14 @@ mod tests {
             2, 0, 0, 9, 6,
             1, 30, 0, 0,
             1, 9,
-            1, 0, 12, 0, 0, 3, 1,
+            1, 0, 12, 0, 0, 3, 1, 1,
             0, 1, -3,
             3, 4, 0, 16, 0,
             5, 0,
             4, 3,
-            1, 1, 8, 1,
-            1, 40, 60, 1, 0, 3, 0, 0, 0, 0, 0,
+            4, 5, 0, 24, 1,
+            2, 1, 8, 1, 0, 0, 3, 0, 1, 0, 5,
+            1, 40, 60, 1, 0, 3, 0, 0, 0, 0, 0, 0,
             1, 35, 70,
             1, 50, 2, 40, 1, 0, 0,
             1, 60, 0, 1,

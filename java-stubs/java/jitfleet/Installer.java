@@ -10,6 +10,7 @@ import jdk.vm.ci.code.InstalledCode;
 import jdk.vm.ci.code.Location;
 import jdk.vm.ci.code.Register;
 import jdk.vm.ci.code.RegisterArray;
+import jdk.vm.ci.code.StackLockValue;
 import jdk.vm.ci.code.StackSlot;
 import jdk.vm.ci.code.site.Call;
 import jdk.vm.ci.code.site.DataPatch;
@@ -49,7 +50,7 @@ public final class Installer {
     private Installer() {
     }
 
-    static final int PLAN_VERSION = 4;
+    static final int PLAN_VERSION = 5;
 
     /**
      * Prefix of failure messages that name something this JVM does not have yet (a callee's
@@ -255,14 +256,19 @@ public final class Installer {
                 boolean rethrow = next() != 0;
                 int numLocals = next();
                 int numStack = next();
-                JavaValue[] values = new JavaValue[numLocals + numStack];
+                int numLocks = next();
+                // JVMCI reads the monitors after the locals and the stack, without slot kinds.
+                JavaValue[] values = new JavaValue[numLocals + numStack + numLocks];
                 JavaKind[] kinds = new JavaKind[numLocals + numStack];
-                for (int i = 0; i < values.length; i++) {
+                for (int i = 0; i < kinds.length; i++) {
                     kinds[i] = KINDS[next()];
                     values[i] = value(kinds[i]);
                 }
+                for (int i = kinds.length; i < values.length; i++) {
+                    values[i] = monitor();
+                }
                 // JVMCI derives "reexecute" as !duringCall.
-                frame = new BytecodeFrame(frame, method, bci, rethrow, !reexecute, values, kinds, numLocals, numStack, 0);
+                frame = new BytecodeFrame(frame, method, bci, rethrow, !reexecute, values, kinds, numLocals, numStack, numLocks);
             }
             int refs = next();
             Location[] objects = new Location[refs];
@@ -273,10 +279,32 @@ public final class Installer {
                 int where = next();
                 objects[i] = register ? Location.register(registers.get(where)) : Location.stack(where);
                 sizes[i] = next() != 0 ? 4 : 8;
+                if (next() != 0) {
+                    // A derived pointer: the VM re-derives it from this base after a GC.
+                    boolean baseInRegister = next() == 0;
+                    int base = next();
+                    bases[i] = baseInRegister ? Location.register(registers.get(base)) : Location.stack(base);
+                }
             }
             DebugInfo info = new DebugInfo(frame);
             info.setReferenceMap(new HotSpotReferenceMap(objects, bases, sizes, 16));
             return info;
+        }
+
+        /**
+         * A held monitor: the owner, then C2's BasicLock slot. The installer records the slot as
+         * a stack location of the frame (a long: the displaced mark word), which is where the
+         * VM's deoptimisation and stack walking look for the lock.
+         */
+        StackLockValue monitor() {
+            JavaKind kind = KINDS[next()];
+            if (kind != JavaKind.Object) {
+                throw new IllegalArgumentException("monitor owner of kind " + kind);
+            }
+            JavaValue owner = value(kind);
+            int slot = next();
+            boolean eliminated = next() != 0;
+            return new StackLockValue(owner, StackSlot.get(new SlotValueKind(jdk.vm.ci.amd64.AMD64Kind.QWORD), slot, false), eliminated);
         }
 
         JavaValue value(JavaKind kind) {
