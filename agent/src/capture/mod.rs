@@ -382,6 +382,7 @@ fn code_facts(
 fn sole_reason_key(reason: &str) -> &'static str {
     const KEYS: &[(&str, &str)] = &[
         ("osr", "only_osr"),
+        ("osr_shape", "only_osr_shape"),
         ("constants", "only_constants"),
         ("exception_handlers", "only_exception_handlers"),
         ("implicit_checks", "only_implicit_checks"),

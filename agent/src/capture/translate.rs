@@ -74,8 +74,8 @@ const NOP3: [u8; 3] = [0x0f, 0x1f, 0x00];
 /// asked; unnamed methods and unknown runtime targets are not.
 pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dyn Symbols) -> Vec<&'static str> {
     let mut reasons = std::collections::BTreeSet::new();
-    if captured.layout.entry_bci != -1 {
-        reasons.insert(Refusal::Osr.name());
+    if let Err(r) = osr_entry(captured, decoded) {
+        reasons.insert(r.name());
     }
     if !captured.consts.is_empty() {
         reasons.insert(Refusal::Constants.name());
@@ -166,9 +166,7 @@ pub fn translate(
     compile_id: u32,
 ) -> Result<PortableNmethod, Refusal> {
     let l = &captured.layout;
-    if l.entry_bci != -1 {
-        return Err(Refusal::Osr);
-    }
+    let osr_entry = osr_entry(captured, decoded)?;
     if !captured.consts.is_empty() {
         return Err(Refusal::Constants);
     }
@@ -199,6 +197,9 @@ pub fn translate(
     let mut marks = vec![(pc_of(l.verified_entry_point), MarkKind::VerifiedEntry), (pc_of(l.entry_point), MarkKind::UnverifiedEntry)];
     if l.frame_complete_offset >= 0 {
         marks.push((l.frame_complete_offset as u32, MarkKind::FrameComplete));
+    }
+    if let Some(pc) = osr_entry {
+        marks.push((pc, MarkKind::OsrEntry));
     }
     marks.push((pc_of(l.exception_offset), MarkKind::ExceptionHandlerEntry));
     marks.push((pc_of(l.deopt_handler_offset), MarkKind::DeoptHandlerEntry));
@@ -466,6 +467,49 @@ fn klass_constant(
         _ => return Err(Refusal::Metadata),
     };
     Ok((symbols.klass(value).ok_or(Refusal::UnnamedKlass(pc))?, narrow))
+}
+
+/// The opcode of `call rel32`.
+const CALL_REL32: u8 = 0xe8;
+
+/// The pc of an OSR nmethod's entry (`None` for a normal compilation), once its shape is the
+/// one C2 emits (`PhaseOutput::install_code`, `PhaseOutput::fill_buffer`): the entry and the
+/// verified entry at pc 0, where the root block holds only the breakpoint of `PoisonOSREntry` —
+/// nothing may enter the nmethod there (`Method::_code` never names it) — and the OSR entry
+/// at the start of the next block (the prolog, which builds the frame; the interpreter jumps
+/// there with the OSR buffer in `j_rarg0`), before the frame is complete. The body loads the
+/// locals from the buffer and frees it with a leaf call to `SharedRuntime::OSR_migration_end`,
+/// translated like every runtime call. JVMCI takes the OSR entry as the `OSR_ENTRY` mark and
+/// `entryBCI` (`jvmciCodeInstaller.cpp` `site_Mark`, `JVMCIRuntime::register_method`).
+/// Anything else refuses the method (`osr_shape`).
+fn osr_entry(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Result<Option<u32>, Refusal> {
+    let l = &captured.layout;
+    let runtime_call_at_0 = decoded.relocations.iter().any(|r| r.kind == RelocKind::RuntimeCall && decoded.content.to_pc_offset(r.offset).0 == 0);
+    if l.entry_bci == -1 {
+        return Ok(None);
+    }
+    let shape = |what: &str| Refusal::OsrShape(format!("{what} (entry_bci {})", l.entry_bci));
+    if l.entry_bci < 0 {
+        return Err(shape("a negative entry bci"));
+    }
+    let pc = |header_offset: u32| header_offset.checked_sub(l.code_offset);
+    if pc(l.entry_point) != Some(0) || pc(l.verified_entry_point) != Some(0) {
+        return Err(shape("the entry points are not at pc 0"));
+    }
+    let osr = pc(l.osr_entry_point).filter(|&p| p > 0 && (p as usize) < captured.insts.len()).ok_or_else(|| shape("the OSR entry is outside the instructions"))?;
+    let root_block = &captured.insts[..osr as usize];
+    // The breakpoint (`MacroAssembler::int3` is `call os::breakpoint`, a relocated runtime
+    // call translated with the others), then the padding before the next block: nops only.
+    let nop_byte = |b: &u8| matches!(b, 0x90 | 0x66 | 0x0f | 0x1f | 0x40 | 0x44 | 0x00 | 0x80 | 0x84);
+    let breakpoint = root_block.len() >= CALL_LEN as usize && root_block[0] == CALL_REL32 && runtime_call_at_0;
+    if !breakpoint || !root_block[CALL_LEN as usize..].iter().all(nop_byte) {
+        let head: Vec<String> = root_block.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        return Err(shape(&format!("the code before the OSR entry is not C2's poisoned entry ({} bytes: {})", root_block.len(), head.join(" "))));
+    }
+    if l.frame_complete_offset >= 0 && (l.frame_complete_offset as u32) <= osr {
+        return Err(shape("the frame is complete before the OSR entry"));
+    }
+    Ok(Some(osr))
 }
 
 /// Length of `call rel32`.
