@@ -355,8 +355,10 @@ pub fn translate(
         let (Ok(pc), Ok(continuation)) = (u32::try_from(check.exec.0), u32::try_from(check.cont.0)) else {
             return Err(Refusal::ImplicitChecks);
         };
-        // One safepoint record per pc: a check at a call's return address would collide.
-        if calls.contains_key(&pc) || poll_pcs.contains(&pc) || java_call_sites.contains_key(&pc) {
+        // One safepoint record per pc: a check at the return address of a call that has one
+        // would collide. A leaf call's return address has none (in OSR code the first null
+        // check often follows the leaf call to OSR_migration_end at once).
+        if call_debug.contains_key(&pc) || poll_pcs.contains(&pc) || java_call_sites.contains_key(&pc) {
             return Err(Refusal::ImplicitChecks);
         }
         implicit_checks.push(ImplicitCheckSite { pc, continuation, debug: position_after(captured, decoded, check.exec, &mut methods)? });
