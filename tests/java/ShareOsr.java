@@ -57,12 +57,39 @@ public class ShareOsr {
         return s;
     }
 
+    static int parse(int i) {
+        if (i % 1000 == 999) {
+            throw new IllegalArgumentException("bad " + i);
+        }
+        return i & 7;
+    }
+
+    /** A call that sometimes throws, caught inside the loop. */
+    static long caught(int n) {
+        long s = 0;
+        for (int i = 0; i < n; i++) {
+            try {
+                s += parse(i);
+            } catch (IllegalArgumentException e) {
+                s -= e.getMessage().length();
+            }
+        }
+        return s;
+    }
+
+    /** One line per kernel, each kernel entered once (also run by DiffSuite). */
+    static String[] run(int n) {
+        return new String[] {
+            "osr_arith " + arith(n), "osr_arrays " + arrays(n), "osr_nested " + nested(n), "osr_calls " + calls(n),
+            "osr_caught " + caught(n / 10),
+        };
+    }
+
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]);
         Thread.sleep(Long.parseLong(args[1]));
-        System.out.println("arith " + arith(n));
-        System.out.println("arrays " + arrays(n));
-        System.out.println("nested " + nested(n));
-        System.out.println("calls " + calls(n));
+        for (String line : run(n)) {
+            System.out.println(line);
+        }
     }
 }

@@ -485,8 +485,13 @@ const CALL_REL32: u8 = 0xe8;
 /// `entryBCI` (`jvmciCodeInstaller.cpp` `site_Mark`, `JVMCIRuntime::register_method`).
 /// Anything else refuses the method (`osr_shape`).
 fn osr_entry(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Result<Option<u32>, Refusal> {
-    let l = &captured.layout;
     let runtime_call_at_0 = decoded.relocations.iter().any(|r| r.kind == RelocKind::RuntimeCall && decoded.content.to_pc_offset(r.offset).0 == 0);
+    osr_entry_shape(&captured.layout, &captured.insts, runtime_call_at_0)
+}
+
+/// [`osr_entry`] over the layout, the instructions, and whether a runtime call is relocated
+/// at pc 0.
+fn osr_entry_shape(l: &jitfleet_relocator::NmethodLayout, insts: &[u8], runtime_call_at_0: bool) -> Result<Option<u32>, Refusal> {
     if l.entry_bci == -1 {
         return Ok(None);
     }
@@ -498,8 +503,8 @@ fn osr_entry(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Result<Opt
     if pc(l.entry_point) != Some(0) || pc(l.verified_entry_point) != Some(0) {
         return Err(shape("the entry points are not at pc 0"));
     }
-    let osr = pc(l.osr_entry_point).filter(|&p| p > 0 && (p as usize) < captured.insts.len()).ok_or_else(|| shape("the OSR entry is outside the instructions"))?;
-    let root_block = &captured.insts[..osr as usize];
+    let osr = pc(l.osr_entry_point).filter(|&p| p > 0 && (p as usize) < insts.len()).ok_or_else(|| shape("the OSR entry is outside the instructions"))?;
+    let root_block = &insts[..osr as usize];
     // The breakpoint (`MacroAssembler::int3` is `call os::breakpoint`, a relocated runtime
     // call translated with the others), then the padding before the next block: nops only.
     let nop_byte = |b: &u8| matches!(b, 0x90 | 0x66 | 0x0f | 0x1f | 0x40 | 0x44 | 0x00 | 0x80 | 0x84);
@@ -1020,6 +1025,65 @@ mod tests {
         // Not at a translated call's return address, or a handler outside the code.
         assert_eq!(translate_handlers(&[sub(30, &[(-1, 90, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(30)));
         assert_eq!(translate_handlers(&[sub(20, &[(-1, 900, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+    }
+
+    /// The layout of a C2 OSR nmethod: entry and verified entry at pc 0, OSR entry at pc 16,
+    /// frame complete at pc 30 (code begins at header offset 384).
+    fn osr_layout() -> jitfleet_relocator::NmethodLayout {
+        jitfleet_relocator::NmethodLayout {
+            size: 672,
+            header_size: 352,
+            relocation_begin: 352,
+            relocation_end: 368,
+            consts_offset: 368,
+            code_offset: 384,
+            stub_offset: 448,
+            oops_offset: 480,
+            metadata_offset: 496,
+            scopes_data_offset: 520,
+            scopes_pcs_offset: 560,
+            dependencies_offset: 608,
+            native_invokers_offset: 616,
+            handler_table_offset: 616,
+            nul_chk_table_offset: 640,
+            nul_chk_table_end: 664,
+            entry_point: 384,
+            verified_entry_point: 384,
+            osr_entry_point: 400,
+            exception_offset: 448,
+            deopt_handler_offset: 464,
+            deopt_mh_handler_offset: None,
+            frame_complete_offset: 30,
+            frame_size_words: 4,
+            orig_pc_offset: 8,
+            comp_level: 4,
+            entry_bci: 6,
+        }
+    }
+
+    #[test]
+    fn osr_entries_of_c2_shape_translate_and_others_refuse() {
+        // call os::breakpoint (relocated); an 11-byte nop; the prolog.
+        let mut insts = vec![0xe8, 0x3b, 0x1f, 0x35, 0x1b, 0x66, 0x66, 0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0];
+        insts.extend_from_slice(&[0x55; 48]);
+        let l = osr_layout();
+        assert_eq!(osr_entry_shape(&l, &insts, true), Ok(Some(16)));
+        let normal = jitfleet_relocator::NmethodLayout { entry_bci: -1, ..l.clone() };
+        assert_eq!(osr_entry_shape(&normal, &insts, false), Ok(None));
+        let refused = |l: &jitfleet_relocator::NmethodLayout, insts: &[u8], reloc: bool| {
+            matches!(osr_entry_shape(l, insts, reloc), Err(Refusal::OsrShape(_)))
+        };
+        // The breakpoint call must be relocated, the padding nops only.
+        assert!(refused(&l, &insts, false));
+        let mut not_nops = insts.clone();
+        not_nops[7] = 0xc3;
+        assert!(refused(&l, &not_nops, true));
+        // Entry points elsewhere, an OSR entry at 0 or past the code, a frame complete before it.
+        assert!(refused(&jitfleet_relocator::NmethodLayout { verified_entry_point: 400, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { osr_entry_point: 384, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { osr_entry_point: 384 + 64, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { frame_complete_offset: 10, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { entry_bci: -2, ..l }, &insts, true));
     }
 
     #[test]

@@ -61,9 +61,9 @@ struct InstallState {
     stop: AtomicBool,
     /// This JVM's values of the VM globals the donor's code embedded.
     globals: crate::capture::VmGlobals,
-    /// `MethodRef` display names of every method the cache has code for (mode `auto`: not
-    /// captured again).
-    cached: HashSet<String>,
+    /// `MethodRef` display names and entry bcis (-1, or an OSR loop's) of every compilation
+    /// the cache has code for (mode `auto`: not captured again).
+    cached: HashSet<(String, i32)>,
 }
 
 static STATE: OnceCell<InstallState> = OnceCell::new();
@@ -137,7 +137,7 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         None => tracing::info!("install: code comes from the server"),
     }
     let wanted = waiting.values().flatten().flat_map(wanted_classes).collect();
-    let cached = waiting.values().flatten().filter_map(|nm| nm.root().map(|r| r.to_string())).collect();
+    let cached = waiting.values().flatten().filter_map(|nm| nm.root().map(|r| (r.to_string(), nm.entry_bci))).collect();
     let state = InstallState {
         cached,
         waiting: Mutex::new(waiting),
@@ -183,9 +183,11 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
 }
 
 /// Whether the cache directory had code (for this compat key) for the method with this
-/// display name (`MethodRef`'s); false outside install and auto modes.
-pub fn in_cache(method: &str) -> bool {
-    STATE.get().is_some_and(|s| s.cached.contains(method))
+/// display name (`MethodRef`'s) at this entry bci (-1, or an OSR loop's: a method's OSR code
+/// in the cache does not stand for its normal compilation); false outside install and auto
+/// modes.
+pub fn in_cache(method: &str, entry_bci: i32) -> bool {
+    STATE.get().is_some_and(|s| s.cached.contains(&(method.to_string(), entry_bci)))
 }
 
 /// ClassPrepare in install mode: hand a class with waiting code to the installer thread.
