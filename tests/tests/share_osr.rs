@@ -25,8 +25,13 @@ const PRINT_COMPILATION: [&str; 3] = ["-XX:+UnlockDiagnosticVMOptions", "-XX:+Di
 const INSTALLED_IDS: u64 = 900_000_000;
 
 /// The kernels whose OSR code must be shared (method, bci in PrintCompilation's form).
-const SHARED: [(&str, &str); 4] =
-    [("ShareOsr::arith", "@ 6 "), ("ShareOsr::arrays", "@ 9 "), ("ShareOsr::nested", "@ 16 "), ("ShareOsr::calls", "@ 4 ")];
+const SHARED: [(&str, &str); 5] = [
+    ("ShareOsr::arith", "@ 6 "),
+    ("ShareOsr::arrays", "@ 9 "),
+    ("ShareOsr::nested", "@ 16 "),
+    ("ShareOsr::calls", "@ 4 "),
+    ("ShareOsr::caught", "@ 4 "),
+];
 
 fn java_run(agent: Option<String>, pause: &str) -> Output {
     let mut cmd = java_cmd();
