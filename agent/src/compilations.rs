@@ -173,6 +173,14 @@ pub fn nmethod_of(shim: &crate::shim::Shim, method: jmethodID, code_addr: u64) -
     if starts_here(nm) {
         return Some(nm);
     }
+    find_on_osr_list(shim, method_ptr, starts_here)
+}
+
+/// The first nmethod on the OSR list of the class of `method_ptr` (a `Method*`) that `found`
+/// accepts.
+fn find_on_osr_list(shim: &crate::shim::Shim, method_ptr: u64, found: impl Fn(u64) -> bool) -> Option<u64> {
+    let reg = shim.registry();
+    let mem = shim.memory();
     let field = |owner: u64, name: &'static str| mem.read_u64(owner + reg.field_offset(name)?, name).ok();
     let const_method = field(method_ptr, "Method::_constMethod")?;
     let constants = field(const_method, "ConstMethod::_constants")?;
@@ -182,10 +190,27 @@ pub fn nmethod_of(shim: &crate::shim::Shim, method: jmethodID, code_addr: u64) -
         if osr == 0 {
             return None;
         }
-        if starts_here(osr) {
+        if found(osr) {
             return Some(osr);
         }
         osr = field(osr, "nmethod::_osr_link")?;
     }
     None
+}
+
+/// The entry bci of `nmethod` if it is on the OSR list of `method`'s class — where the
+/// interpreter looks for OSR code when a loop gets warm (`InstanceKlass::lookup_osr_nmethod`)
+/// — and belongs to `method`; `None` when it is not there (never added, or made not entrant
+/// since, which unlinks it) or a field is missing from vmStructs.
+pub fn osr_entry_bci(shim: &crate::shim::Shim, method: jmethodID, nmethod: u64) -> Option<i32> {
+    let reg = shim.registry();
+    let mem = shim.memory();
+    let method_ptr = crate::shim::method::method_from_jmethod_id(mem, method as usize as u64).ok()?;
+    let on_list = find_on_osr_list(shim, method_ptr, |nm| nm == nmethod)?;
+    let owner = mem.read_u64(on_list + reg.field_offset("CompiledMethod::_method")?, "CompiledMethod::_method").ok()?;
+    if owner != method_ptr {
+        return None;
+    }
+    let bci = mem.read_u32(on_list + reg.field_offset("nmethod::_entry_bci")?, "nmethod::_entry_bci").ok()?;
+    Some(bci as i32)
 }

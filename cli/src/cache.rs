@@ -177,6 +177,8 @@ pub struct Stats {
     pub compilations: Tally,
     pub methods: usize,
     pub osr: Tally,
+    /// OSR compilations with a portable file.
+    pub osr_captured: Tally,
     pub decoded: Tally,
     pub captured: Tally,
     pub shareable: Tally,
@@ -220,6 +222,9 @@ pub fn stats(dir: &Path, index: &Index) -> Stats {
         match (&e.file, &e.refused) {
             (Some(file), _) => {
                 s.captured.add(e);
+                if e.osr {
+                    s.osr_captured.add(e);
+                }
                 match check_file(dir, file) {
                     Ok(_) => s.shareable.add(e),
                     Err(why) => s.bad_files.push((e.line, why)),
@@ -264,6 +269,7 @@ pub fn render_stats(dir: &Path, s: &Stats) -> String {
     row(&mut out, "shareable (file reads back)", s.shareable);
     row(&mut out, "refused", s.refused);
     row(&mut out, "OSR compilations", s.osr);
+    row(&mut out, "OSR compilations captured", s.osr_captured);
     out.push_str("refusal reasons (the first reason found):\n");
     let mut reasons: Vec<_> = s.reasons.iter().collect();
     reasons.sort_by(|a, b| b.1.count.cmp(&a.1.count).then_with(|| a.0.cmp(b.0)));
@@ -313,6 +319,7 @@ pub fn stats_json(s: &Stats) -> Value {
         "shareable": t(s.shareable),
         "refused": t(s.refused),
         "osr": t(s.osr),
+        "osr_captured": t(s.osr_captured),
         "reasons": map(&s.reasons),
         "all_reasons": map(&s.all_reasons),
         "scope_disagreements": s.scope_disagreements,
@@ -454,6 +461,8 @@ mod tests {
         assert_eq!(s.bad_files.len(), 1);
         assert_eq!(s.reasons.get("osr"), Some(&Tally { count: 1, heat: 300 }));
         assert_eq!(s.osr.count, 1);
+        // The one OSR line was refused (the old `osr` reason): none captured.
+        assert_eq!(s.osr_captured.count, 0);
         let text = render_stats(&dir, &s);
         assert!(text.contains("captured"), "{text}");
         assert!(text.contains("heat  25.0%"), "{text}");

@@ -355,6 +355,8 @@ pub enum Refusal {
     NotInUse,
     #[error("the sections do not decode: {0}")]
     Undecodable(String),
+    /// No longer produced (OSR compilations translate since 2026-11-23, or refuse as
+    /// `OsrShape`); kept so that older indexes and messages still decode.
     #[error("OSR compilation")]
     Osr,
     #[error("embedded object constants")]
@@ -411,6 +413,8 @@ pub enum Refusal {
     UnnamedKlass(u32),
     #[error("the classes and static values the code depends on cannot be established ({0})")]
     Facts(String),
+    #[error("an OSR compilation of an unexpected shape: {0}")]
+    OsrShape(String),
 }
 
 impl Refusal {
@@ -447,6 +451,7 @@ impl Refusal {
             Refusal::UnnamedKlass(_) => "unnamed_klass",
             Refusal::ObjectConstant(_) => "oops",
             Refusal::Facts(_) => "facts",
+            Refusal::OsrShape(_) => "osr_shape",
         }
     }
 }

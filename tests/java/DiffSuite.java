@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
  * C2 compiles differently — arrays, allocation, virtual and interface calls (mono-, bi- and
  * megamorphic sites), exceptions thrown and caught in compiled code, synchronized, strings,
  * table and lookup switches, lambdas and streams, and a branch never taken while the code is
- * captured ("flip": taken from the middle of the run on). Prints a checksum per kernel; a run
+ * captured ("flip": taken from the middle of the run on), and then the loops of ShareOsr, each
+ * in a method entered once (compiled only on-stack-replacement). Prints a checksum per kernel; a run
  * with installed code must print exactly what a run without the agent prints.
  *
  * Usage: java DiffSuite ROUNDS PAUSE_MS [flip]. After the first round the program pauses
@@ -18,6 +19,9 @@ public class DiffSuite {
     static final String[] NAMES = {
         "arrays", "alloc", "mono", "bi", "mega", "iface", "exceptions", "sync", "strings", "tableswitch", "lookupswitch", "streams", "flip",
     };
+
+    /** Iterations of each OSR kernel: enough for the donor's C2 to compile it OSR mid-loop. */
+    static final int OSR_ITERATIONS = 60_000_000;
 
     // ---- arrays
     static long arrays(int n) {
@@ -252,6 +256,10 @@ public class DiffSuite {
         }
         for (int i = 0; i < NAMES.length; i++) {
             System.out.println(NAMES[i] + " " + sums[i]);
+        }
+        // OSR: long loops in methods entered once (ShareOsr), after the installer's pause.
+        for (String line : ShareOsr.run(OSR_ITERATIONS)) {
+            System.out.println(line);
         }
     }
 }

@@ -38,8 +38,11 @@ fn the_kill_switch_and_the_deny_list_keep_cached_code_out() {
     let log = stderr(&denied);
     assert!(denied.status.success(), "{log}");
     assert_eq!(stdout(&denied), expected);
-    assert!(log.contains("not installed ShareFolded.mix(I)I: on the deny list"), "{log}");
-    assert!(log.contains("denied=1") && log.contains("refused=") && log.contains("install_us_median="), "{log}");
+    // One line per cached compilation of mix: its normal one, and its OSR one if the donor's
+    // loop compiled one (OSR code is shared too).
+    let denied_lines = log.lines().filter(|l| l.contains("not installed ShareFolded.mix(I)I: on the deny list")).count();
+    assert!(denied_lines >= 1, "{log}");
+    assert!(log.contains(&format!("denied={denied_lines}")) && log.contains("refused=") && log.contains("install_us_median="), "{log}");
     assert!(!log.contains("installed ShareFolded.mix(I)I (donor"), "{log}");
 
     // A bad pattern disables the agent with one line naming the setting; the program runs.
@@ -117,6 +120,10 @@ fn two_auto_runs_train_the_cache_then_use_it() {
     assert!(log.contains("at exit ShareFolded.mix(I)I: Method::_code is still the installed nmethod"), "{log}");
     assert!(!log.contains("captured ShareFolded.mix(I)I"), "captured again: {log}");
     let index = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
-    assert_eq!(index.lines().filter(|l| l.contains("ShareFolded.mix(I)I") && l.contains(".jfnm")).count(), 1, "{index}");
+    // Captured once: its normal compilation, and apart from it (a different entry bci) its OSR
+    // compilation if there was one.
+    let captured = |entry: &str| index.lines().filter(|l| l.contains("ShareFolded.mix(I)I") && l.contains(".jfnm") && l.contains(entry)).count();
+    assert_eq!(captured("\"entry_bci\":-1"), 1, "{index}");
+    assert!(captured("\"osr\":true") <= 1, "{index}");
     assert!(jfnm_files(&dir).len() >= files.len());
 }

@@ -3,7 +3,7 @@
 //! cache directory as a portable nmethod — or recorded in the index as refused, with the
 //! reason. Never guesses: a reference that cannot be named refuses the method. OSR
 //! compilations (found on their class's OSR list, `compilations::nmethod_of`) are copied,
-//! decoded and indexed too; translation refuses them (`osr`) for now.
+//! decoded, indexed and translated too (with their OSR entry; `translate::osr_entry`).
 //!
 //! Two self-checks run on every decoded nmethod and refuse it when they fail: the decoded
 //! scopes against JVMTI's inline records ([`oracle`]) and every call/oop/metadata relocation
@@ -134,8 +134,7 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     let Some(shim) = agent.shim.as_ref() else { return };
     let Some(layout) = shim.layout().capture.as_ref() else { return };
     let mem = shim.memory();
-    // The method's current code, or one of its OSR compilations (copied, decoded and
-    // indexed like the others; translation refuses them as `osr` for now).
+    // The method's current code, or one of its OSR compilations (captured like the others).
     let Some(nm) = crate::compilations::nmethod_of(shim, method, code_addr) else { return };
     if mem.read_u32(nm + layout.nm_comp_level, "nmethod::_comp_level").ok() != Some(4) {
         return;
@@ -151,7 +150,8 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
         return;
     }
     // Mode auto: the cache has code for this method already (this may be that code, installed).
-    if crate::install::in_cache(&name) {
+    let entry_bci = mem.read_u32(nm + layout.nm_entry_bci, "nmethod::_entry_bci").ok().map(|b| b as i32);
+    if entry_bci.is_some_and(|bci| crate::install::in_cache(&name, bci)) {
         tracing::debug!("not captured {name}: the cache has code for it");
         *state.outcomes.lock().unwrap_or_else(|e| e.into_inner()).entry("in_cache").or_insert(0) += 1;
         return;
@@ -382,6 +382,7 @@ fn code_facts(
 fn sole_reason_key(reason: &str) -> &'static str {
     const KEYS: &[(&str, &str)] = &[
         ("osr", "only_osr"),
+        ("osr_shape", "only_osr_shape"),
         ("constants", "only_constants"),
         ("exception_handlers", "only_exception_handlers"),
         ("implicit_checks", "only_implicit_checks"),

@@ -74,8 +74,8 @@ const NOP3: [u8; 3] = [0x0f, 0x1f, 0x00];
 /// asked; unnamed methods and unknown runtime targets are not.
 pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dyn Symbols) -> Vec<&'static str> {
     let mut reasons = std::collections::BTreeSet::new();
-    if captured.layout.entry_bci != -1 {
-        reasons.insert(Refusal::Osr.name());
+    if let Err(r) = osr_entry(captured, decoded) {
+        reasons.insert(r.name());
     }
     if !captured.consts.is_empty() {
         reasons.insert(Refusal::Constants.name());
@@ -166,9 +166,7 @@ pub fn translate(
     compile_id: u32,
 ) -> Result<PortableNmethod, Refusal> {
     let l = &captured.layout;
-    if l.entry_bci != -1 {
-        return Err(Refusal::Osr);
-    }
+    let osr_entry = osr_entry(captured, decoded)?;
     if !captured.consts.is_empty() {
         return Err(Refusal::Constants);
     }
@@ -199,6 +197,9 @@ pub fn translate(
     let mut marks = vec![(pc_of(l.verified_entry_point), MarkKind::VerifiedEntry), (pc_of(l.entry_point), MarkKind::UnverifiedEntry)];
     if l.frame_complete_offset >= 0 {
         marks.push((l.frame_complete_offset as u32, MarkKind::FrameComplete));
+    }
+    if let Some(pc) = osr_entry {
+        marks.push((pc, MarkKind::OsrEntry));
     }
     marks.push((pc_of(l.exception_offset), MarkKind::ExceptionHandlerEntry));
     marks.push((pc_of(l.deopt_handler_offset), MarkKind::DeoptHandlerEntry));
@@ -354,8 +355,10 @@ pub fn translate(
         let (Ok(pc), Ok(continuation)) = (u32::try_from(check.exec.0), u32::try_from(check.cont.0)) else {
             return Err(Refusal::ImplicitChecks);
         };
-        // One safepoint record per pc: a check at a call's return address would collide.
-        if calls.contains_key(&pc) || poll_pcs.contains(&pc) || java_call_sites.contains_key(&pc) {
+        // One safepoint record per pc: a check at the return address of a call that has one
+        // would collide. A leaf call's return address has none (in OSR code the first null
+        // check often follows the leaf call to OSR_migration_end at once).
+        if call_debug.contains_key(&pc) || poll_pcs.contains(&pc) || java_call_sites.contains_key(&pc) {
             return Err(Refusal::ImplicitChecks);
         }
         implicit_checks.push(ImplicitCheckSite { pc, continuation, debug: position_after(captured, decoded, check.exec, &mut methods)? });
@@ -466,6 +469,54 @@ fn klass_constant(
         _ => return Err(Refusal::Metadata),
     };
     Ok((symbols.klass(value).ok_or(Refusal::UnnamedKlass(pc))?, narrow))
+}
+
+/// The opcode of `call rel32`.
+const CALL_REL32: u8 = 0xe8;
+
+/// The pc of an OSR nmethod's entry (`None` for a normal compilation), once its shape is the
+/// one C2 emits (`PhaseOutput::install_code`, `PhaseOutput::fill_buffer`): the entry and the
+/// verified entry at pc 0, where the root block holds only the breakpoint of `PoisonOSREntry` —
+/// nothing may enter the nmethod there (`Method::_code` never names it) — and the OSR entry
+/// at the start of the next block (the prolog, which builds the frame; the interpreter jumps
+/// there with the OSR buffer in `j_rarg0`), before the frame is complete. The body loads the
+/// locals from the buffer and frees it with a leaf call to `SharedRuntime::OSR_migration_end`,
+/// translated like every runtime call. JVMCI takes the OSR entry as the `OSR_ENTRY` mark and
+/// `entryBCI` (`jvmciCodeInstaller.cpp` `site_Mark`, `JVMCIRuntime::register_method`).
+/// Anything else refuses the method (`osr_shape`).
+fn osr_entry(captured: &CapturedNmethod, decoded: &DecodedNmethod) -> Result<Option<u32>, Refusal> {
+    let runtime_call_at_0 = decoded.relocations.iter().any(|r| r.kind == RelocKind::RuntimeCall && decoded.content.to_pc_offset(r.offset).0 == 0);
+    osr_entry_shape(&captured.layout, &captured.insts, runtime_call_at_0)
+}
+
+/// [`osr_entry`] over the layout, the instructions, and whether a runtime call is relocated
+/// at pc 0.
+fn osr_entry_shape(l: &jitfleet_relocator::NmethodLayout, insts: &[u8], runtime_call_at_0: bool) -> Result<Option<u32>, Refusal> {
+    if l.entry_bci == -1 {
+        return Ok(None);
+    }
+    let shape = |what: &str| Refusal::OsrShape(format!("{what} (entry_bci {})", l.entry_bci));
+    if l.entry_bci < 0 {
+        return Err(shape("a negative entry bci"));
+    }
+    let pc = |header_offset: u32| header_offset.checked_sub(l.code_offset);
+    if pc(l.entry_point) != Some(0) || pc(l.verified_entry_point) != Some(0) {
+        return Err(shape("the entry points are not at pc 0"));
+    }
+    let osr = pc(l.osr_entry_point).filter(|&p| p > 0 && (p as usize) < insts.len()).ok_or_else(|| shape("the OSR entry is outside the instructions"))?;
+    let root_block = &insts[..osr as usize];
+    // The breakpoint (`MacroAssembler::int3` is `call os::breakpoint`, a relocated runtime
+    // call translated with the others), then the padding before the next block: nops only.
+    let nop_byte = |b: &u8| matches!(b, 0x90 | 0x66 | 0x0f | 0x1f | 0x40 | 0x44 | 0x00 | 0x80 | 0x84);
+    let breakpoint = root_block.len() >= CALL_LEN as usize && root_block[0] == CALL_REL32 && runtime_call_at_0;
+    if !breakpoint || !root_block[CALL_LEN as usize..].iter().all(nop_byte) {
+        let head: Vec<String> = root_block.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        return Err(shape(&format!("the code before the OSR entry is not C2's poisoned entry ({} bytes: {})", root_block.len(), head.join(" "))));
+    }
+    if l.frame_complete_offset >= 0 && (l.frame_complete_offset as u32) <= osr {
+        return Err(shape("the frame is complete before the OSR entry"));
+    }
+    Ok(Some(osr))
 }
 
 /// Length of `call rel32`.
@@ -1090,6 +1141,65 @@ mod tests {
         // Not at a translated call's return address, or a handler outside the code.
         assert_eq!(translate_handlers(&[sub(30, &[(-1, 90, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(30)));
         assert_eq!(translate_handlers(&[sub(20, &[(-1, 900, 0)])], calls, 200), Err(Refusal::ExceptionDispatch(20)));
+    }
+
+    /// The layout of a C2 OSR nmethod: entry and verified entry at pc 0, OSR entry at pc 16,
+    /// frame complete at pc 30 (code begins at header offset 384).
+    fn osr_layout() -> jitfleet_relocator::NmethodLayout {
+        jitfleet_relocator::NmethodLayout {
+            size: 672,
+            header_size: 352,
+            relocation_begin: 352,
+            relocation_end: 368,
+            consts_offset: 368,
+            code_offset: 384,
+            stub_offset: 448,
+            oops_offset: 480,
+            metadata_offset: 496,
+            scopes_data_offset: 520,
+            scopes_pcs_offset: 560,
+            dependencies_offset: 608,
+            native_invokers_offset: 616,
+            handler_table_offset: 616,
+            nul_chk_table_offset: 640,
+            nul_chk_table_end: 664,
+            entry_point: 384,
+            verified_entry_point: 384,
+            osr_entry_point: 400,
+            exception_offset: 448,
+            deopt_handler_offset: 464,
+            deopt_mh_handler_offset: None,
+            frame_complete_offset: 30,
+            frame_size_words: 4,
+            orig_pc_offset: 8,
+            comp_level: 4,
+            entry_bci: 6,
+        }
+    }
+
+    #[test]
+    fn osr_entries_of_c2_shape_translate_and_others_refuse() {
+        // call os::breakpoint (relocated); an 11-byte nop; the prolog.
+        let mut insts = vec![0xe8, 0x3b, 0x1f, 0x35, 0x1b, 0x66, 0x66, 0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0];
+        insts.extend_from_slice(&[0x55; 48]);
+        let l = osr_layout();
+        assert_eq!(osr_entry_shape(&l, &insts, true), Ok(Some(16)));
+        let normal = jitfleet_relocator::NmethodLayout { entry_bci: -1, ..l.clone() };
+        assert_eq!(osr_entry_shape(&normal, &insts, false), Ok(None));
+        let refused = |l: &jitfleet_relocator::NmethodLayout, insts: &[u8], reloc: bool| {
+            matches!(osr_entry_shape(l, insts, reloc), Err(Refusal::OsrShape(_)))
+        };
+        // The breakpoint call must be relocated, the padding nops only.
+        assert!(refused(&l, &insts, false));
+        let mut not_nops = insts.clone();
+        not_nops[7] = 0xc3;
+        assert!(refused(&l, &not_nops, true));
+        // Entry points elsewhere, an OSR entry at 0 or past the code, a frame complete before it.
+        assert!(refused(&jitfleet_relocator::NmethodLayout { verified_entry_point: 400, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { osr_entry_point: 384, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { osr_entry_point: 384 + 64, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { frame_complete_offset: 10, ..l.clone() }, &insts, true));
+        assert!(refused(&jitfleet_relocator::NmethodLayout { entry_bci: -2, ..l }, &insts, true));
     }
 
     #[test]

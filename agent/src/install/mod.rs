@@ -7,6 +7,9 @@
 //! classes that have waiting code to that thread, which waits for their initialisation,
 //! checks the class fingerprints, resolves runtime targets ([`plan`]) and calls the helper.
 //! Every failure skips that method with a logged reason; nothing is installed on doubt.
+//! OSR nmethods (`entry_bci` ≥ 0) go the same way; JVMCI puts default OSR code on the class's
+//! OSR list (`JVMCIRuntime::register_method` → `add_osr_nmethod`), never in `Method::_code`,
+//! and the interpreter enters it when the loop next overflows its back-edge counter.
 //!
 //! What the user passes: `-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI` (see [`jvmci`]).
 
@@ -35,6 +38,9 @@ struct Installed {
     name: String,
     method: usize,
     nmethod: u64,
+    /// -1, or the loop's bci of an OSR nmethod (which is not `Method::_code` but sits on its
+    /// class's OSR list).
+    entry_bci: i32,
     /// From the start of the checks to JVMCI's return.
     micros: u64,
 }
@@ -57,9 +63,9 @@ struct InstallState {
     stop: AtomicBool,
     /// This JVM's values of the VM globals the donor's code embedded.
     globals: crate::capture::VmGlobals,
-    /// `MethodRef` display names of every method the cache has code for (mode `auto`: not
-    /// captured again).
-    cached: HashSet<String>,
+    /// `MethodRef` display names and entry bcis (-1, or an OSR loop's) of every compilation
+    /// the cache has code for (mode `auto`: not captured again).
+    cached: HashSet<(String, i32)>,
 }
 
 static STATE: OnceCell<InstallState> = OnceCell::new();
@@ -126,7 +132,7 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
         None => tracing::info!("install: code comes from the server"),
     }
     let wanted = waiting.values().flatten().flat_map(wanted_classes).collect();
-    let cached = waiting.values().flatten().filter_map(|nm| nm.root().map(|r| r.to_string())).collect();
+    let cached = waiting.values().flatten().filter_map(|nm| nm.root().map(|r| (r.to_string(), nm.entry_bci))).collect();
     let state = InstallState {
         cached,
         waiting: Mutex::new(waiting),
@@ -172,9 +178,11 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
 }
 
 /// Whether the cache directory had code (for this compat key) for the method with this
-/// display name (`MethodRef`'s); false outside install and auto modes.
-pub fn in_cache(method: &str) -> bool {
-    STATE.get().is_some_and(|s| s.cached.contains(method))
+/// display name (`MethodRef`'s) at this entry bci (-1, or an OSR loop's: a method's OSR code
+/// in the cache does not stand for its normal compilation); false outside install and auto
+/// modes.
+pub fn in_cache(method: &str, entry_bci: i32) -> bool {
+    STATE.get().is_some_and(|s| s.cached.contains(&(method.to_string(), entry_bci)))
 }
 
 /// ClassPrepare in install mode: hand a class with waiting code to the installer thread.
@@ -435,17 +443,32 @@ fn install_one(
     let Some(helper) = state.helper.get() else { return refuse("jvmci_error", "the helper is not set up".into()) };
     match jvmci::install(jni, helper, &methods, &code, &plan.ints, &plan.longs) {
         Ok(nmethod) => {
-            let current = current_code(agent, method);
+            let (osr, placement) = if nm.entry_bci == -1 {
+                let current = current_code(agent, method);
+                (String::new(), if current == Some(nmethod) { "Method::_code is the installed nmethod" } else { "Method::_code is NOT the installed nmethod" }.to_string())
+            } else {
+                // JVMCI adds default OSR code to the class's OSR list, not to Method::_code.
+                let listed = agent.shim.as_ref().and_then(|s| crate::compilations::osr_entry_bci(s, method, nmethod));
+                let placement = match listed {
+                    Some(bci) if bci == nm.entry_bci => format!("on its class's OSR list at bci {bci}"),
+                    Some(bci) => format!("on its class's OSR list at bci {bci}, NOT at bci {}", nm.entry_bci),
+                    None => "NOT on its class's OSR list".to_string(),
+                };
+                (format!(" (OSR at bci {})", nm.entry_bci), placement)
+            };
             tracing::info!(
-                "installed {name} (donor compile {}) as nmethod {nmethod:#x} in {} us; Method::_code {}",
+                "installed {name}{osr} (donor compile {}) as nmethod {nmethod:#x} in {} us; {placement}",
                 nm.compile_id,
                 started.elapsed().as_micros(),
-                if current == Some(nmethod) { "is the installed nmethod" } else { "is NOT the installed nmethod" }
             );
             state.count("installed");
+            if nm.entry_bci != -1 {
+                state.count("installed_osr");
+            }
             let micros = started.elapsed().as_micros() as u64;
             crate::net::install_outcome(&name, jitfleet_transport::wire::InstallOutcome::Installed);
-            state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod, micros });
+            let entry_bci = nm.entry_bci;
+            state.installed.lock().unwrap_or_else(|e| e.into_inner()).push(Installed { name, method: method as usize, nmethod, entry_bci, micros });
         }
         // A callee whose class is not loaded here yet (CallSites.java, Installer.NOT_READY).
         Err(message) if message.contains("IllegalStateException: not ready: ") => refuse("callee_not_loaded", message),
@@ -499,7 +522,7 @@ fn current_code(agent: &Agent, method: jmethodID) -> Option<u64> {
 
 /// Outcome counters that are not refusals of a method found in the cache (file-level
 /// outcomes, successes and methods still waiting for their classes).
-const NOT_REFUSALS: [&str; 6] = ["found", "installed", "superseded", "compat_mismatch", "unreadable", "class_not_ready"];
+const NOT_REFUSALS: [&str; 7] = ["found", "installed", "installed_osr", "superseded", "compat_mismatch", "unreadable", "class_not_ready"];
 
 /// `install_ms_total=.. install_us_median=.. install_us_p99=..` of the installed methods.
 fn install_times(mut micros: Vec<u64>) -> String {
@@ -521,6 +544,19 @@ pub fn vm_death() {
     let installed = state.installed.lock().unwrap_or_else(|e| e.into_inner());
     let mut still = 0;
     for i in installed.iter() {
+        if i.entry_bci != -1 {
+            // OSR code is never Method::_code; it stays on the OSR list until made not entrant.
+            let listed = agent.shim.as_ref().and_then(|s| crate::compilations::osr_entry_bci(s, i.method as jmethodID, i.nmethod));
+            let here = listed == Some(i.entry_bci);
+            still += usize::from(here);
+            tracing::info!(
+                "at exit {} (OSR at bci {}): {}",
+                i.name,
+                i.entry_bci,
+                if here { "still on its class's OSR list" } else { "no longer on its class's OSR list (made not entrant)" }
+            );
+            continue;
+        }
         let current = current_code(agent, i.method as jmethodID);
         if current == Some(i.nmethod) {
             still += 1;
