@@ -82,10 +82,23 @@ public class ShareMonitors {
     static int kOwn(Object mine, int i) {
         int r;
         synchronized (mine) {
-            r = kLeaf(i) + 1;
+            r = kSpin(i) + 1;
         }
         return r;
     }
+
+    /** Some work (not inlined) so that frames of {@link #kOwn} are often stopped holding its lock. */
+    static int kSpin(int i) {
+        int x = i;
+        for (int k = 0; k < 200; k++) {
+            x = x * 0x9E3779B1 + k;
+        }
+        spun = x;
+        return kLeaf(i);
+    }
+
+    /** Keeps {@link #kSpin}'s loop alive (C2 would drop a result nobody reads). */
+    static volatile int spun;
 
     /** Throws out of a synchronized block every 97th time: the monitor must be released. */
     static void kThrowing(int i) {
@@ -194,7 +207,7 @@ public class ShareMonitors {
             t.start();
         }
         for (Thread t : workers) {
-            t.join(240_000);
+            t.join(120_000);
             if (t.isAlive()) {
                 System.out.println("stuck: a worker did not finish (a monitor left locked?)");
                 System.exit(3);

@@ -69,7 +69,7 @@ fn differential(case: &str, flags: &[&str], storm: bool) -> String {
     assert_eq!(stdout(&receiver), want, "{case}: the run with installed code\n{log}");
     let installed: Vec<&str> = log.lines().filter_map(|l| l.strip_prefix("jitfleet: info: installed ")).collect();
     eprintln!("monitors {case}: installed {}: {}", installed.len(), installed.iter().map(|l| l.split(' ').next().unwrap_or("")).collect::<Vec<_>>().join(", "));
-    for kernel in ["ShareMonitors.kRound(", "ShareMonitors.kOwn(", "ShareMonitors.kThrowing(", "ShareMonitors$Mailbox.kPut(", "ShareMonitors$Mailbox.kTake("] {
+    for kernel in ["ShareMonitors.kRound(", "ShareMonitors.kOwn(", "ShareMonitors.kSpin(", "ShareMonitors.kThrowing(", "ShareMonitors$Mailbox.kPut(", "ShareMonitors$Mailbox.kTake("] {
         assert!(installed.iter().any(|l| l.starts_with(kernel)), "{case}: {kernel} was not installed\n{log}");
     }
     assert!(!log.contains("jvmci_error"), "{case}: {log}");
