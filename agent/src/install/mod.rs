@@ -476,6 +476,10 @@ fn install_one(
         // hold (a class loaded here breaks it, e.g. a second subclass the donor loaded only
         // after compiling — its recompiled code is usually another file of the cache).
         Err(message) if message.contains("Code installation failed: dependencies failed") => refuse("assumptions_failed", message),
+        // A call the donor bound to a method-handle intrinsic (linkTo*, invokeBasic) that
+        // capture could not tell from a plain call; the helper finds it from the bytecode
+        // (CallSites.java) and refuses: the capture reason, found at install.
+        Err(message) if message.contains("IllegalArgumentException: method-handle call site: ") => refuse("method_handle_call", message),
         // Installed, but the VM's own compile of the method (queued before ours) finished at
         // that moment and replaced it, or a class load broke an assumption: the VM's code runs,
         // which is correct, so this is counted apart from the refusals.
