@@ -97,6 +97,17 @@ pub fn storm_classes() -> &'static Path {
     })
 }
 
+/// The stress configuration of the differential suites: a tiny Serial heap (frequent GCs),
+/// every GC verified, and a safepoint every millisecond.
+pub const STRESS_FLAGS: [&str; 6] = [
+    "-XX:+UseSerialGC",
+    "-Xmx16m",
+    "-XX:+UnlockDiagnosticVMOptions",
+    "-XX:+VerifyBeforeGC",
+    "-XX:+VerifyAfterGC",
+    "-XX:GuaranteedSafepointInterval=1",
+];
+
 /// JVM arguments that let `jitfleet.stress.Storm` run: it on the boot class path and the
 /// WhiteBox API on, with HotSpot's own messages (warnings about WhiteBox natives the storm
 /// does not declare) on stderr. Launch as `jitfleet.stress.Storm PERIOD_MICROS MAIN ARGS...`.

@@ -98,13 +98,5 @@ fn g1() {
 
 #[test]
 fn stress_tiny_heap_verified_gcs_frequent_safepoints() {
-    let flags = [
-        "-XX:+UseSerialGC",
-        "-Xmx16m",
-        "-XX:+UnlockDiagnosticVMOptions",
-        "-XX:+VerifyBeforeGC",
-        "-XX:+VerifyAfterGC",
-        "-XX:GuaranteedSafepointInterval=1",
-    ];
-    assert!(differential("stress", &flags) >= 1);
+    assert!(differential("stress", &STRESS_FLAGS) >= 1);
 }

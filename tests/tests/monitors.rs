@@ -93,15 +93,7 @@ fn g1() {
 
 #[test]
 fn stress_tiny_heap_verified_gcs_frequent_safepoints() {
-    let flags = [
-        "-XX:+UseSerialGC",
-        "-Xmx16m",
-        "-XX:+UnlockDiagnosticVMOptions",
-        "-XX:+VerifyBeforeGC",
-        "-XX:+VerifyAfterGC",
-        "-XX:GuaranteedSafepointInterval=1",
-    ];
-    differential("stress", &flags, false);
+    differential("stress", &STRESS_FLAGS, false);
 }
 
 /// Every compiled frame of every thread deoptimised every 200 µs: frames of installed code
