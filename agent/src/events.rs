@@ -137,6 +137,9 @@ unsafe extern "C" fn on_class_prepare(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _
     guard("ClassPrepare", || {
         if let Some(agent) = lifecycle::agent() {
             agent.profiler.class_prepared();
+            if matches!(agent.config.mode, Mode::Capture | Mode::Auto) {
+                crate::boot_classes::note_prepared(agent.jvmti, class);
+            }
             if matches!(agent.config.mode, Mode::Install | Mode::Auto) {
                 // SAFETY: the current thread's JNIEnv and the event's class, inside the callback.
                 unsafe { crate::install::class_prepared(agent, Jni::from_raw(jni), class) };

@@ -12,6 +12,7 @@
 //! [`profiler`] (profile files), [`doctor`] (the `jitfleet doctor` report), [`net`] (the
 //! client of `jitfleet-server`: one background thread, bounded drop-oldest queues).
 
+pub mod boot_classes;
 pub mod capture;
 pub mod classes;
 pub mod compat;

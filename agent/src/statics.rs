@@ -92,7 +92,8 @@ fn new_string(jni: Jni, s: &str) -> Option<jstring> {
 }
 
 /// The class called `name` (internal form) as `loader` (null: the boot loader) sees it, if it
-/// is loaded: asked of `loader` and its parents, then the boot loader. A local reference.
+/// is loaded: asked of `loader` and its parents, then of the boot loader if it has prepared
+/// a class of that name. Never loads a class. A local reference.
 pub fn find_loaded(jni: Jni, loader: jobject, name: &str) -> Option<jclass> {
     if name.starts_with('[') {
         return None;
@@ -110,6 +111,11 @@ pub fn find_loaded(jni: Jni, loader: jobject, name: &str) -> Option<jclass> {
             return Some(found);
         }
         current = jni.object_field(current, ids.parent as jfieldID);
+    }
+    // Never load a class to look at it: ask the boot loader only for a class it has prepared
+    // (boot_classes.rs says why that is enough).
+    if crate::boot_classes::is_prepared(name) != Some(true) {
+        return None;
     }
     let args = [jvalue { l: binary }, jvalue { z: JNI_FALSE }, jvalue { l: std::ptr::null_mut() }];
     let found = jni!(jni, CallStaticObjectMethodA, ids.class_class as jclass, ids.for_name as jmethodID, args.as_ptr());
@@ -190,20 +196,92 @@ fn describe_object(jvmti: Jvmti, jni: Jni, obj: jobject) -> Option<StaticValue> 
     if let Some(enum_name) = enum_name(jni, obj) {
         return Some(StaticValue::Enum { class: name, name: enum_name });
     }
-    let superclass = jni!(jni, GetSuperclass, class);
-    let is_record = !superclass.is_null() && jvmti.class_signature(superclass).ok().as_deref() == Some("Ljava/lang/Record;");
-    if is_record || trusted_by_c2(&name) {
+    if may_fold_fields(jvmti, jni, class) {
         return Some(StaticValue::Opaque { class: name });
     }
     Some(StaticValue::Object { class: name })
 }
 
+/// Whether C2 may fold an instance field of a constant object of `class`, so that the object
+/// matters beyond its class. C2 folds a field of a constant object when the field is final and
+/// the class *declaring* it is one whose finals it trusts (`ciField.cpp`,
+/// `trust_final_non_static_fields`), or when the field is `@Stable` — honoured only in classes
+/// of the boot and platform loaders (`classFileParser.cpp`). So the whole hierarchy is
+/// walked: a trusted class with a final instance field, or a boot or platform class with a
+/// `@Stable` one, makes the object opaque; an object with no such field (a stateless
+/// `java.lang` singleton such as `CharacterDataLatin1`) is its class and nothing more.
+/// Anything that cannot be read counts as foldable.
+fn may_fold_fields(jvmti: Jvmti, jni: Jni, class: jclass) -> bool {
+    let mut current = class;
+    for _ in 0..64 {
+        if current.is_null() {
+            return false;
+        }
+        let Ok(signature) = jvmti.class_signature(current) else { return true };
+        let name = loaders::internal_name(&signature);
+        let Ok(fields) = jvmti.class_fields(current) else { return true };
+        let mut instance = Vec::new();
+        for field in fields {
+            let Ok(modifiers) = jvmti.field_modifiers(current, field) else { return true };
+            if modifiers & ACC_STATIC == 0 {
+                instance.push((field, modifiers));
+            }
+        }
+        if !instance.is_empty() {
+            let superclass = superclass(jni, current);
+            let is_record = !superclass.is_null() && jvmti.class_signature(superclass).ok().as_deref() == Some("Ljava/lang/Record;");
+            if (is_record || trusted_by_c2(&name)) && instance.iter().any(|(_, m)| m & ACC_FINAL != 0) {
+                return true;
+            }
+            let Ok(loader) = jvmti.class_loader(current) else { return true };
+            let privileged = loader.is_null() || matches!(loaders::identify(jvmti, jni, loader), jitfleet_transport::profile::LoaderId::Named(n) if n == crate::classes::PLATFORM_LOADER);
+            if privileged && instance.iter().any(|&(field, _)| is_stable(jni, current, field) != Some(false)) {
+                return true;
+            }
+        }
+        current = superclass(jni, current);
+    }
+    true
+}
+
+/// Whether the instance field `field` of `class` is annotated
+/// `@jdk.internal.vm.annotation.Stable` (a runtime-retained annotation, read by reflection);
+/// `None` when that cannot be told.
+fn is_stable(jni: Jni, class: jclass, field: jfieldID) -> Option<bool> {
+    struct StableIds {
+        annotation: usize,
+        is_present: usize,
+    }
+    static IDS: OnceCell<Option<StableIds>> = OnceCell::new();
+    let ids = IDS
+        .get_or_init(|| {
+            let annotation = jni.find_class("jdk/internal/vm/annotation/Stable")?;
+            let element = jni.find_class("java/lang/reflect/AccessibleObject")?;
+            let is_present = method_id(jni, element, "isAnnotationPresent", "(Ljava/lang/Class;)Z", false)?;
+            Some(StableIds { annotation: new_global(jni, annotation)?, is_present })
+        })
+        .as_ref()?;
+    let reflected = jni!(jni, ToReflectedField, class, field, JNI_FALSE);
+    if jni.clear_exception() || reflected.is_null() {
+        return None;
+    }
+    let args = [jvalue { l: ids.annotation as jobject }];
+    let present = jni!(jni, CallBooleanMethodA, reflected, ids.is_present as jmethodID, args.as_ptr());
+    jni.delete_local_ref(reflected);
+    (!jni.clear_exception()).then_some(present != 0)
+}
+
 /// Classes whose final instance fields C2 folds (`ciField.cpp`,
-/// `trust_final_non_static_fields`), by name; records are checked by superclass.
+/// `trust_final_non_static_fields`), by name: the classes of a few packages (the package
+/// itself, not its subpackages: `java/lang/ref` is not trusted), the atomic field updaters
+/// (all of `java/util/concurrent/atomic/Atomic*`, a superset) and hidden classes; records are
+/// checked by superclass. C2 also requires the boot loader; this ignores the loader, which
+/// only makes more objects opaque.
 fn trusted_by_c2(name: &str) -> bool {
-    const PREFIXES: [&str; 6] =
-        ["java/lang/", "sun/invoke/", "jdk/internal/foreign/", "jdk/incubator/", "jdk/internal/vm/vector/", "java/util/concurrent/atomic/Atomic"];
-    PREFIXES.iter().any(|p| name.starts_with(p)) || name.contains("/0x") || name.contains("+0x")
+    const PACKAGES: [&str; 7] =
+        ["java/lang", "java/lang/invoke", "sun/invoke", "jdk/internal/foreign", "jdk/incubator/foreign", "jdk/internal/vm/vector", "jdk/incubator/vector"];
+    let package = name.rsplit_once('/').map_or("", |(p, _)| p);
+    PACKAGES.contains(&package) || name.starts_with("java/util/concurrent/atomic/Atomic") || name.contains("/0x") || name.contains("+0x")
 }
 
 /// The value of a `java.lang` box, widened to 64 bits.
@@ -325,4 +403,20 @@ pub fn static_reference(jvmti: Jvmti, jni: Jni, class: jclass, field: jfieldID) 
 /// JNI `IsSameObject`.
 pub fn same_object(jni: Jni, a: jobject, b: jobject) -> bool {
     jni!(jni, IsSameObject, a, b) == JNI_TRUE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trusted_by_c2;
+
+    #[test]
+    fn trust_is_by_package_not_by_prefix() {
+        for trusted in ["java/lang/Integer", "java/lang/invoke/VarHandleInts$FieldInstanceReadWrite", "java/lang/String", "java/util/concurrent/atomic/AtomicReferenceFieldUpdater$AtomicReferenceFieldUpdaterImpl", "com/example/Foo$$Lambda$12/0x0000000800c01234"] {
+            assert!(trusted_by_c2(trusted), "{trusted}");
+        }
+        // Subpackages of java/lang are not trusted by C2; nor are ordinary classes.
+        for untrusted in ["java/lang/ref/ReferenceQueue$Null", "java/lang/reflect/Method", "sun/invoke/util/Wrapper", "java/util/ArrayList", "org/h2/value/ValueNull"] {
+            assert!(!trusted_by_c2(untrusted), "{untrusted}");
+        }
+    }
 }

@@ -103,6 +103,14 @@ pub fn vm_init(agent: &Agent, jni: Jni) {
         tracing::error!("capture is off: JNI GetJavaVM failed");
         return;
     }
+    // Code facts look boot classes up by name, and must know which are prepared.
+    match crate::boot_classes::scan_loaded(agent.jvmti, jni) {
+        Some(n) => tracing::debug!("capture: {n} loaded classes scanned for the prepared boot classes"),
+        None => {
+            tracing::error!("capture is off: JVMTI could not list the loaded classes");
+            return;
+        }
+    }
     let globals = agent.shim.as_ref().map(VmGlobals::read).unwrap_or_default();
     tracing::debug!("capture: VM globals {globals:?}");
     let _ = STATE.set(CaptureState { dir, vm: vm as usize, outcomes: Mutex::new(BTreeMap::new()), globals });
@@ -265,6 +273,9 @@ fn capture_one(
         let gathered = code_facts(agent, jni, &copied.captured, &decoded, &symbols.method_ids);
         if let Ok((facts, methods)) = &gathered {
             name_objects(agent, jni, nm, &copied.captured, &decoded, &mut symbols, facts, methods);
+        }
+        if let Err(e) = &gathered {
+            tracing::debug!("compile {}: code facts not gathered: {e}", copied.compile_id);
         }
         gathered
     });

@@ -2,7 +2,9 @@ package jitfleet;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jdk.vm.ci.code.BytecodeFrame;
 import jdk.vm.ci.code.DebugInfo;
@@ -147,7 +149,7 @@ public final class Installer {
         for (int i = 0; i < firstKlass; i++) {
             types[i] = meta.lookupJavaType(classes[i]);
             // Type-only entries (empty name) serve the assumptions (Assumptions.java).
-            methods[i] = names[i].isEmpty() ? null : find(types[i], names[i], descriptors[i]);
+            methods[i] = names[i].isEmpty() ? null : find(classes[i], names[i], descriptors[i]);
         }
         ResolvedJavaType[] klasses = KlassConstants.types(meta, classes, descriptors, firstKlass);
         PlatformKind word = codeCache.getTarget().arch.getWordKind();
@@ -213,14 +215,34 @@ public final class Installer {
         return id.intValue();
     }
 
-    private static HotSpotResolvedJavaMethod find(ResolvedJavaType type, String name, String descriptor) {
-        ResolvedJavaMethod[] candidates = name.equals("<init>") ? type.getDeclaredConstructors() : type.getDeclaredMethods();
-        for (ResolvedJavaMethod m : candidates) {
-            if (m.getName().equals(name) && m.getSignature().toMethodDescriptor().equals(descriptor)) {
-                return (HotSpotResolvedJavaMethod) m;
+    /**
+     * Methods and constructors of each class by name and descriptor, built once per class.
+     * JVMCI's {@code getDeclaredMethods} makes the VM create a resolved method for every method
+     * of the class on each call; looking methods up that way was most of an install's time, and
+     * made C2 compile JVMCI's own code to keep up. A {@link ClassValue} keeps the table with its
+     * class, so an unloadable class stays unloadable.
+     */
+    private static final ClassValue<Map<String, HotSpotResolvedJavaMethod>> DECLARED = new ClassValue<>() {
+        @Override
+        protected Map<String, HotSpotResolvedJavaMethod> computeValue(Class<?> c) {
+            ResolvedJavaType type = HotSpotJVMCIRuntime.runtime().getHostJVMCIBackend().getMetaAccess().lookupJavaType(c);
+            Map<String, HotSpotResolvedJavaMethod> byKey = new HashMap<>();
+            for (ResolvedJavaMethod m : type.getDeclaredConstructors()) {
+                byKey.put(m.getName() + m.getSignature().toMethodDescriptor(), (HotSpotResolvedJavaMethod) m);
             }
+            for (ResolvedJavaMethod m : type.getDeclaredMethods()) {
+                byKey.put(m.getName() + m.getSignature().toMethodDescriptor(), (HotSpotResolvedJavaMethod) m);
+            }
+            return byKey;
         }
-        throw new IllegalArgumentException("no method " + type.getName() + "." + name + descriptor);
+    };
+
+    private static HotSpotResolvedJavaMethod find(Class<?> c, String name, String descriptor) {
+        HotSpotResolvedJavaMethod m = DECLARED.get(c).get(name + descriptor);
+        if (m == null) {
+            throw new IllegalArgumentException("no method " + c.getName() + "." + name + descriptor);
+        }
+        return m;
     }
 
     /** Reads the plan stream. */
