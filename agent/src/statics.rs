@@ -190,6 +190,9 @@ fn describe_object(jvmti: Jvmti, jni: Jni, obj: jobject) -> Option<StaticValue> 
     if name == "java/lang/String" {
         return jni.string(obj).map(StaticValue::Str);
     }
+    if name == "java/lang/Class" {
+        return Some(mirror_value(jvmti, obj as jclass).unwrap_or(StaticValue::Opaque { class: name }));
+    }
     if let Some(bits) = box_bits(jni, class, &name, obj) {
         return Some(StaticValue::Boxed { class: name, bits });
     }
@@ -200,6 +203,31 @@ fn describe_object(jvmti: Jvmti, jni: Jni, obj: jobject) -> Option<StaticValue> 
         return Some(StaticValue::Opaque { class: name });
     }
     Some(StaticValue::Object { class: name })
+}
+
+/// A class mirror by the class it stands for, when that names it in every JVM of the same
+/// build: a primitive type, or a class of the boot loader (`None` for any other).
+fn mirror_value(jvmti: Jvmti, mirror: jclass) -> Option<StaticValue> {
+    if !jvmti.class_loader(mirror).ok()?.is_null() {
+        return None;
+    }
+    let signature = jvmti.class_signature(mirror).ok()?;
+    let class = match signature.as_str() {
+        "Z" => "boolean",
+        "B" => "byte",
+        "C" => "char",
+        "S" => "short",
+        "I" => "int",
+        "J" => "long",
+        "F" => "float",
+        "D" => "double",
+        "V" => "void",
+        _ if signature.starts_with('L') => return Some(StaticValue::Mirror { class: loaders::internal_name(&signature) }),
+        // Arrays: the element's loader decides; a boot array class has a boot element.
+        _ if signature.starts_with('[') => return Some(StaticValue::Mirror { class: signature }),
+        _ => return None,
+    };
+    Some(StaticValue::Mirror { class: class.to_string() })
 }
 
 /// Whether C2 may fold an instance field of a constant object of `class`, so that the object

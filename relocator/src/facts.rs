@@ -106,6 +106,10 @@ pub enum StaticValue {
     /// An object C2 may look into (trusted finals) that cannot be compared by value: never
     /// equal to anything, the receiver refuses the code.
     Opaque { class: String },
+    /// A `java.lang.Class`, by the class it stands for: a primitive type's name (`int`) or a
+    /// boot class's internal name. Mirrors are one per class, so equal names are the same
+    /// object, and what C2 folds from a mirror (its class) is then the same too.
+    Mirror { class: String },
 }
 
 impl StaticValue {
@@ -129,6 +133,7 @@ impl std::fmt::Display for StaticValue {
             StaticValue::Array { class, length } => write!(f, "{class}[{length}]"),
             StaticValue::Object { class } => write!(f, "a {class}"),
             StaticValue::Opaque { class } => write!(f, "an uncomparable {class}"),
+            StaticValue::Mirror { class } => write!(f, "the class {class}"),
         }
     }
 }

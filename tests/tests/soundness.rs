@@ -164,3 +164,35 @@ fn code_reading_fields_is_refused_where_the_class_layout_differs() {
     assert!(log.contains("not installed ShareLayout.weigh(LShareLayoutBox;I)I: ShareLayoutBox: the class bytes differ"), "{log}");
     assert!(!log.contains("installed ShareLayout.weigh(LShareLayoutBox;I)I (donor"), "{log}");
 }
+
+/// `ShareMirror` with `-Djf.wide=wide`, with the agent's options if given.
+fn run_mirror(wide: bool, agent: Option<String>, rounds: &str, pause: &str) -> std::process::Output {
+    let mut cmd = java_cmd();
+    cmd.args(["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,ShareMirror::widen"]);
+    cmd.arg(format!("-Djf.wide={wide}"));
+    if let Some(a) = agent {
+        cmd.arg(a);
+    }
+    run(cmd.args(["ShareMirror", rounds, pause]))
+}
+
+/// A folded `static final Class<?>` is compared by the class it stands for: the same class
+/// installs, another class refuses (the code would take the wrong arm).
+#[test]
+fn code_with_a_folded_class_constant_runs_only_where_it_is_the_same_class() {
+    let dir = scratch("sound-mirror");
+    let donor = run_mirror(false, Some(agent_arg(&format!("mode=capture,cache_dir={},log=info", dir.display()))), "200000", "0");
+    assert!(stderr(&donor).contains("captured ShareMirror.widen(I)J"), "{}", stderr(&donor));
+    for wide in [false, true] {
+        let expected = stdout(&run_mirror(wide, None, "20000", "0"));
+        let receiver = run_mirror(wide, Some(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display()))), "20000", "1500");
+        let log = stderr(&receiver);
+        assert!(receiver.status.success(), "{log}");
+        assert_eq!(stdout(&receiver), expected, "wide={wide}: {log}");
+        if wide {
+            assert!(log.contains("not installed ShareMirror.widen(I)J: C2 may have folded ShareMirror.KIND = the class int (donor); here it is the class long"), "{log}");
+        } else {
+            assert!(log.contains("installed ShareMirror.widen(I)J (donor"), "{log}");
+        }
+    }
+}
