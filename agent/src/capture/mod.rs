@@ -190,8 +190,9 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
             let (calls, handlers, klasses) = facts.translated;
             let (mirrors, strings, statics) = facts.objects;
             tracing::info!(
-                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants, objects: {mirrors} mirrors {strings} strings {statics} static finals) as {}",
+                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants, objects: {mirrors} mirrors {strings} strings {statics} static finals, {} scalar-replaced) as {}",
                 facts.inlined,
+                facts.scalar_replaced,
                 path.display()
             );
             crate::net::code_captured(path);
@@ -292,6 +293,14 @@ fn capture_one(
     tracing::debug!("compile {}: code facts {:?}", copied.compile_id, portable.facts);
     facts.inlined = portable.methods.len().saturating_sub(1);
     facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
+    facts.scalar_replaced = portable
+        .polls
+        .iter()
+        .map(|p| &p.debug)
+        .chain(portable.java_calls.iter().map(|c| &c.debug))
+        .chain(portable.foreign_calls.iter().filter_map(|c| c.debug.as_ref()))
+        .map(|d| d.objects.len())
+        .sum();
     facts.objects = portable.object_patches.iter().map(|p| &p.object).chain(&portable.debug_objects).fold((0, 0, 0), |(m, s, f), o| match o {
         ObjectSymbol::Mirror(_) => (m + 1, s, f),
         ObjectSymbol::Str(_) => (m, s + 1, f),
