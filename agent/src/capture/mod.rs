@@ -402,6 +402,7 @@ fn sole_reason_key(reason: &str) -> &'static str {
         ("external_words", "only_external_words"),
         ("internal_words", "only_internal_words"),
         ("scalar_replaced", "only_scalar_replaced"),
+        ("scalar_replaced_shape", "only_scalar_replaced_shape"),
         ("monitors", "only_monitors"),
         ("raw_vm_address", "only_raw_vm_address"),
     ];
