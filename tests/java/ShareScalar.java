@@ -6,7 +6,8 @@
  * (with the right class and field values) for the interpreter, which hands them to a
  * {@code show*} method that prints what it finds in them. The kernels cover an instance with
  * int/long/double/float/object fields and a nested instance reachable only through it, small
- * int/long/double/char arrays, boxes from {@code valueOf} (a cached Integer and Long must come
+ * int/long/double/char arrays and an Object[] holding two of them (the same objects after
+ * rematerialisation), boxes from {@code valueOf} (a cached Integer and Long must come
  * back as the very cached instance; see kBoxes), a lock held on a non-escaping object, and
  * objects live across a call.
  *
@@ -52,10 +53,11 @@ public class ShareScalar {
         long[] longs = {(long) i << 34, -i};
         double[] doubles = {(double) i, (double) i * i};
         char[] chars = {(char) ('a' + (i % 26)), 'Z'};
+        Object[] holder = {ints, chars, null};
         if (flip != 0) {
-            return showArrays(ints, longs, doubles, chars);
+            return showArrays(ints, longs, doubles, chars, holder);
         }
-        return ints[0] + ints[1] + ints[2] + longs[0] + longs[1] + Double.doubleToRawLongBits(doubles[0] + doubles[1]) + chars[0] + chars[1];
+        return ((int[]) holder[0])[1] + ints[0] + ints[1] + ints[2] + longs[0] + longs[1] + Double.doubleToRawLongBits(doubles[0] + doubles[1]) + chars[0] + chars[1];
     }
 
     /**
@@ -116,9 +118,11 @@ public class ShareScalar {
         return p.x;
     }
 
-    static long showArrays(int[] ints, long[] longs, double[] doubles, char[] chars) {
+    static long showArrays(int[] ints, long[] longs, double[] doubles, char[] chars, Object[] holder) {
         System.out.println("arrays " + ints.getClass().getSimpleName() + java.util.Arrays.toString(ints) + " " + longs.getClass().getSimpleName()
-                        + java.util.Arrays.toString(longs) + " " + java.util.Arrays.toString(doubles) + " " + new String(chars));
+                        + java.util.Arrays.toString(longs) + " " + java.util.Arrays.toString(doubles) + " " + new String(chars)
+                        + " holder " + holder.getClass().getSimpleName() + " " + holder.length + " same objects " + (holder[0] == ints) + " "
+                        + (holder[1] == chars) + " " + holder[2]);
         return ints.length + longs.length + doubles.length + chars.length;
     }
 
