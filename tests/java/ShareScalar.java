@@ -7,8 +7,8 @@
  * {@code show*} method that prints what it finds in them. The kernels cover an instance with
  * int/long/double/float/object fields and a nested instance reachable only through it, small
  * int/long/double/char arrays and an Object[] holding two of them (the same objects after
- * rematerialisation), boxes from {@code valueOf} (a cached Integer and Long must come
- * back as the very cached instance; see kBoxes), a lock held on a non-escaping object, and
+ * rematerialisation), boxes from {@code valueOf} (kLongBox: a Long C2 eliminates; a cached
+ * Integer must come back as the very cached instance; see kBoxes), a lock held on a non-escaping object, and
  * objects live across a call.
  *
  * <p>Run with {@code -XX:CompileCommand=dontinline,ShareScalar::k*} and
@@ -69,12 +69,25 @@ public class ShareScalar {
     static long kBoxes(int i, int flip) {
         Integer small = Integer.valueOf(i & 63);
         Integer large = Integer.valueOf((i & 0xffff) | 0x100);
-        Long smallLong = Long.valueOf(i & 31);
+        // No cached Long here: a cached value profiled in Long.valueOf would keep kLongBox's box a
+        // merge of the cache load and the allocation, which C2 does not scalar-replace.
         Long largeLong = Long.valueOf((long) ((i & 0xffff) | 0x100) << 20);
         if (flip != 0) {
-            return showBoxes(i, small, large, smallLong, largeLong);
+            return showBoxes(i, small, large, largeLong, largeLong);
         }
-        return small + large + smallLong + largeLong;
+        return small + large + largeLong;
+    }
+
+    /**
+     * A Long from valueOf of a value C2 can prove outside the cache: valueOf is then a plain
+     * allocation, which C2 scalar-replaces.
+     */
+    static long kLongBox(int i, int flip) {
+        Long b = Long.valueOf((i & 0xffff) | 0x100);
+        if (flip != 0) {
+            return showBoxes(i, 0, 0, b, b);
+        }
+        return b + 1;
     }
 
     /** A lock on an object nobody else sees: C2 eliminates it; deoptimisation must re-lock it. */
@@ -155,12 +168,15 @@ public class ShareScalar {
         int rounds = Integer.parseInt(args[0]);
         long pause = args.length > 1 ? Long.parseLong(args[1]) : 0;
         // Load and initialise everything, then give the installer time before anything is hot.
-        long sum = kFields(1, 0) + kArrays(1, 0) + kBoxes(1, 0) + kLock(1, 0) + kAcross(1);
+        // Long's box cache initialised (kLongBox's code reads it), by one call that profiles nothing.
+        long sum = Long.valueOf(5);
+        sum += kFields(1, 0) + kArrays(1, 0) + kBoxes(1, 0) + kLongBox(1, 0) + kLock(1, 0) + kAcross(1);
         Thread.sleep(pause);
         for (int i = 0; i < rounds; i++) {
             sum += kFields(i, 0);
             sum += kArrays(i, 0);
             sum += kBoxes(i, 0);
+            sum += kLongBox(i, 0);
             sum += kLock(i, 0);
             sum += kAcross(i);
         }
@@ -170,6 +186,7 @@ public class ShareScalar {
         System.out.println("fields " + kFields(at, 1));
         System.out.println("arrays " + kArrays(at, 1));
         System.out.println("boxes " + kBoxes(at, 1));
+        System.out.println("long box " + kLongBox(at, 1));
         System.out.println("lock " + kLock(at, 1));
     }
 }

@@ -1,7 +1,8 @@
 //! Shared code whose debug information holds scalar-replaced objects (tests/java/ShareScalar.java):
 //! kernels allocate objects that never escape their C2 code — an instance with int, long,
 //! double, float, string and object fields and a nested instance only it refers to, small int,
-//! long, double and char arrays, a lock on a non-escaping object, objects live across a call —
+//! long, double and char arrays and an Object[] holding two of them, a Long from valueOf, a lock
+//! on a non-escaping object, objects live across a call —
 //! and at the end take a branch never taken before, so the installed code deoptimises with the
 //! objects live and the interpreter prints what the VM rebuilt. Each run is done without the
 //! agent, captured, then with the captured code installed, under Serial, Parallel, G1, the stress
@@ -24,11 +25,12 @@ const DONOR_ROUNDS: &str = "3000000";
 /// Time for the installer before the kernels get hot.
 const PAUSE_MS: &str = "1500";
 /// (kernel, whether C2 scalar-replaces objects in it and the flip deoptimises it).
-const KERNELS: [(&str, bool); 5] = [
+const KERNELS: [(&str, bool); 6] = [
     ("ShareScalar.kFields(II)J", true),
     ("ShareScalar.kArrays(II)J", true),
     ("ShareScalar.kLock(II)J", true),
     ("ShareScalar.kAcross(I)J", true),
+    ("ShareScalar.kLongBox(II)J", true),
     ("ShareScalar.kBoxes(II)J", false),
 ];
 
