@@ -422,6 +422,41 @@ mod tests {
     }
 
     #[test]
+    fn virtual_object_headers_precede_all_values_so_values_may_name_later_objects() {
+        let mut nm = nmethod();
+        nm.foreign_calls.clear();
+        nm.implicit_checks.clear();
+        nm.java_calls.clear();
+        nm.exception_handlers.clear();
+        nm.klass_patches.clear();
+        nm.object_patches.clear();
+        nm.marks.clear();
+        nm.debug_objects.clear();
+        nm.polls[0].debug = PortableDebugInfo {
+            frames: vec![],
+            references: vec![],
+            objects: vec![
+                // Object 0 holds object 1 (described after it), which refers back to 0.
+                PortableVirtualObject { mirror: 3, auto_box: false, fields: vec![PortableValue::Virtual(1)] },
+                PortableVirtualObject { mirror: 4, auto_box: true, fields: vec![PortableValue::Virtual(0), PortableValue::Null] },
+            ],
+        };
+        let plan = build_plan(&nm, &|_| None).unwrap();
+        #[rustfmt::skip]
+        let expected = vec![
+            PLAN_VERSION, 48, 16, -1,
+            0, 0, 0,
+            1, 9,
+            2, 3, 0, 4, 1,
+            1, 4, 6, 1,
+            2, 4, 6, 0, 4, 3,
+            0, 0,
+            0, 0, 0, 0, 0,
+        ];
+        assert_eq!(plan.ints, expected);
+    }
+
+    #[test]
     fn an_unresolvable_target_stops_the_plan() {
         let e = build_plan(&nmethod(), &|_| None).unwrap_err();
         assert!(matches!(e, PlanError::Unresolved(RuntimeTarget::CodeBlob { .. })));
