@@ -140,6 +140,27 @@ pub enum PortableValue {
     At { place: Place, kind: SlotKind, narrow: bool },
     /// An object constant (since format 7): index into [`PortableNmethod::debug_objects`].
     Object(u32),
+    /// A scalar-replaced object (since format 9): index into the safepoint's
+    /// [`PortableDebugInfo::objects`], which is also its JVMCI `VirtualObject` id.
+    Virtual(u32),
+}
+
+/// An object C2 eliminated by escape analysis (`ObjectValue`/`AutoBoxObjectValue`), as JVMCI's
+/// `VirtualObject` describes it: deoptimisation allocates it and stores these values into it.
+/// Its id is its position in [`PortableDebugInfo::objects`] (JVMCI ids index the DebugInfo's
+/// mapping array, so they are renumbered densely from C2's node indices).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PortableVirtualObject {
+    /// The object's class, as its mirror: index into [`PortableNmethod::debug_objects`], which
+    /// must be an [`ObjectSymbol::Mirror`] (C2 names the class by its mirror in the oops table).
+    pub mirror: u32,
+    /// A box deoptimisation may take from the `valueOf` cache instead of allocating.
+    pub auto_box: bool,
+    /// One value per field (instances: by increasing offset, C2's `nonstatic_field_at` order and
+    /// JVMCI's `getInstanceFields(true)`) or per element (arrays). A long or double is ONE
+    /// value here, of kind Long/Double: JVMCI's `record_object_value` expands it to the two
+    /// slots (`second`, value) that C2 wrote as (int 0, value). Never [`PortableValue::Illegal`].
+    pub fields: Vec<PortableValue>,
 }
 
 /// One (possibly inlined) frame at a safepoint.
@@ -187,6 +208,9 @@ pub struct PortableReference {
 pub struct PortableDebugInfo {
     pub frames: Vec<PortableFrame>,
     pub references: Vec<PortableReference>,
+    /// The scalar-replaced objects the frames (or other objects) refer to with
+    /// [`PortableValue::Virtual`] (since format 9): C2's object pool of this PcDesc.
+    pub objects: Vec<PortableVirtualObject>,
 }
 
 /// A call or jump into the runtime (uncommon traps, handler blobs, poll stubs).
@@ -381,6 +405,8 @@ pub enum Refusal {
     UnknownCallForm(u32),
     #[error("a method in debug info that cannot be named")]
     UnnamedMethod,
+    /// No longer produced (scalar-replaced objects translate since format 9, or refuse as
+    /// `ScalarReplacedShape`); kept so that older indexes and messages still decode.
     #[error("scalar-replaced objects in debug info")]
     ScalarReplaced,
     #[error("a monitor of a shape the translation does not handle ({0})")]
@@ -415,6 +441,9 @@ pub enum Refusal {
     Facts(String),
     #[error("an OSR compilation of an unexpected shape: {0}")]
     OsrShape(String),
+    /// Scalar-replaced objects translate since format 9; this names one that does not.
+    #[error("a scalar-replaced object of a shape the translation does not handle ({0})")]
+    ScalarReplacedShape(String),
 }
 
 impl Refusal {
@@ -452,6 +481,7 @@ impl Refusal {
             Refusal::ObjectConstant(_) => "oops",
             Refusal::Facts(_) => "facts",
             Refusal::OsrShape(_) => "osr_shape",
+            Refusal::ScalarReplacedShape(_) => "scalar_replaced_shape",
         }
     }
 }
@@ -547,7 +577,7 @@ mod tests {
                             PortableValue::At { place: Place::Register(1), kind: SlotKind::Long, narrow: false },
                             PortableValue::Illegal,
                         ],
-                        stack: vec![],
+                        stack: vec![PortableValue::Virtual(1)],
                         monitors: vec![PortableMonitor {
                             owner: PortableValue::At { place: Place::Register(3), kind: SlotKind::Object, narrow: true },
                             slot: 24,
@@ -558,12 +588,20 @@ mod tests {
                         PortableReference { place: Place::Stack(16), narrow: true, base: None },
                         PortableReference { place: Place::Register(2), narrow: false, base: Some(Place::Stack(16)) },
                     ],
+                    objects: vec![
+                        PortableVirtualObject { mirror: 0, auto_box: true, fields: vec![PortableValue::Int(7)] },
+                        PortableVirtualObject {
+                            mirror: 0,
+                            auto_box: false,
+                            fields: vec![PortableValue::Long(-1), PortableValue::Virtual(0), PortableValue::Virtual(1)],
+                        },
+                    ],
                 },
             }],
             implicit_checks: vec![ImplicitCheckSite {
                 pc: 1,
                 continuation: 0,
-                debug: PortableDebugInfo { frames: vec![], references: vec![] },
+                debug: PortableDebugInfo { frames: vec![], references: vec![], objects: vec![] },
             }],
             global_patches: vec![(4, VmGlobal::NarrowKlassBase)],
             exception_handlers: vec![(12, 40)],
@@ -572,7 +610,7 @@ mod tests {
                 kind: JavaCallKind::Virtual,
                 inline_cache: Some(0),
                 returns_oop: true,
-                debug: PortableDebugInfo { frames: vec![], references: vec![] },
+                debug: PortableDebugInfo { frames: vec![], references: vec![], objects: vec![] },
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 3, klass: 0, narrow: true }],

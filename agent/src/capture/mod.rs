@@ -198,8 +198,9 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
             let (calls, handlers, klasses) = facts.translated;
             let (mirrors, strings, statics) = facts.objects;
             tracing::info!(
-                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants, objects: {mirrors} mirrors {strings} strings {statics} static finals) as {}",
+                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants, objects: {mirrors} mirrors {strings} strings {statics} static finals, {} scalar-replaced) as {}",
                 facts.inlined,
+                facts.scalar_replaced,
                 path.display()
             );
             crate::net::code_captured(path);
@@ -303,6 +304,14 @@ fn capture_one(
     tracing::debug!("compile {}: code facts {:?}", copied.compile_id, portable.facts);
     facts.inlined = portable.methods.len().saturating_sub(1);
     facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
+    facts.scalar_replaced = portable
+        .polls
+        .iter()
+        .map(|p| &p.debug)
+        .chain(portable.java_calls.iter().map(|c| &c.debug))
+        .chain(portable.foreign_calls.iter().filter_map(|c| c.debug.as_ref()))
+        .map(|d| d.objects.len())
+        .sum();
     facts.objects = portable.object_patches.iter().map(|p| &p.object).chain(&portable.debug_objects).fold((0, 0, 0), |(m, s, f), o| match o {
         ObjectSymbol::Mirror(_) => (m + 1, s, f),
         ObjectSymbol::Str(_) => (m, s + 1, f),
@@ -404,6 +413,7 @@ fn sole_reason_key(reason: &str) -> &'static str {
         ("external_words", "only_external_words"),
         ("internal_words", "only_internal_words"),
         ("scalar_replaced", "only_scalar_replaced"),
+        ("scalar_replaced_shape", "only_scalar_replaced_shape"),
         ("monitors", "only_monitors"),
         ("raw_vm_address", "only_raw_vm_address"),
     ];

@@ -82,6 +82,9 @@ pub struct Facts {
     /// (mirrors, strings, static final values) among the object constants (patched and in
     /// debug info), for measuring (logged, not indexed).
     pub objects: (usize, usize, usize),
+    /// Scalar-replaced object descriptions over all safepoints (one object live at several
+    /// safepoints counts at each), for measuring (logged, not indexed).
+    pub scalar_replaced: usize,
     /// Every structural refusal reason found (`translate::survey`).
     pub all_reasons: Vec<&'static str>,
 }

@@ -27,7 +27,7 @@
 use jitfleet_relocator::deps::DepType;
 use jitfleet_relocator::portable::*;
 use jitfleet_relocator::reloc::RelocKind;
-use jitfleet_relocator::scope::{LocationPlace, LocationType, MonitorValue, ScopeValue};
+use jitfleet_relocator::scope::{LocationPlace, LocationType, MonitorValue, ObjectValue, ScopeValue};
 use jitfleet_relocator::oopmap::OopMapKind;
 use jitfleet_relocator::vmreg::{classify, VmRegKind, STACK0_X86_64};
 use jitfleet_relocator::{CapturedNmethod, CodeSection, DecodedNmethod, PcOffset};
@@ -147,9 +147,6 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
         reasons.insert("raw_vm_address");
     }
     for p in &decoded.pcs {
-        if !p.objects.is_empty() {
-            reasons.insert(Refusal::ScalarReplaced.name());
-        }
         if p.scopes.iter().flat_map(|s| &s.monitors).any(|m| lock_slot(m).is_err()) {
             reasons.insert(Refusal::Monitors(String::new()).name());
         }
@@ -369,11 +366,15 @@ pub fn translate(
     for scope in decoded.pcs.iter().flat_map(|p| &p.scopes) {
         methods.index_of(metadata_at(captured, scope.method.0).ok_or(Refusal::UnnamedMethod)?)?;
     }
-    let foreign_calls = calls
+    let foreign_calls: Vec<ForeignCall> = calls
         .into_iter()
         .map(|(ret, (pc, target))| ForeignCall { pc, target, debug: call_debug.remove(&ret) })
         .collect();
     marks.sort_by_key(|(pc, _)| *pc);
+    check_virtual_classes(
+        &debug_objects,
+        polls.iter().map(|p| &p.debug).chain(java_calls.iter().map(|c| &c.debug)).chain(foreign_calls.iter().filter_map(|c: &ForeignCall| c.debug.as_ref())),
+    )?;
     Ok(PortableNmethod {
         compat_key: compat.0,
         compat_id: compat.1,
@@ -626,7 +627,7 @@ fn position_after(
             monitors: Vec::new(),
         });
     }
-    Ok(PortableDebugInfo { frames, references: Vec::new() })
+    Ok(PortableDebugInfo { frames, references: Vec::new(), objects: Vec::new() })
 }
 
 /// Length of `movabs r10, imm64; call r10`.
@@ -753,9 +754,9 @@ fn debug_info_at(
     objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>,
 ) -> Result<PortableDebugInfo, Refusal> {
     let scopes = decoded.pc_at(pc).ok_or(Refusal::UnexplainedSafepoint(pc.0 as u32))?;
-    if !scopes.objects.is_empty() {
-        return Err(Refusal::ScalarReplaced);
-    }
+    // C2 numbers its objects by node index; JVMCI ids index the DebugInfo's mapping array.
+    let ids: Vec<u32> = scopes.objects.iter().map(|o| o.id).collect();
+    let virtuals = scopes.objects.iter().map(|o| translate_object(o, objects, &ids)).collect::<Result<Vec<_>, _>>()?;
     let mut frames = Vec::new();
     for (depth, scope) in scopes.scopes.iter().enumerate().rev() {
         let ptr = metadata_at(captured, scope.method.0).ok_or(Refusal::UnnamedMethod)?;
@@ -765,16 +766,16 @@ fn debug_info_at(
             bci: scope.bci,
             reexecute: innermost && scopes.pc.flags.should_reexecute(),
             rethrow_exception: innermost && scopes.pc.flags.rethrow_exception(),
-            locals: translate_values(&scope.locals, objects)?,
-            stack: translate_values(&scope.expressions, objects)?,
-            monitors: translate_monitors(&scope.monitors, objects)?,
+            locals: translate_values_in(&scope.locals, objects, &ids)?,
+            stack: translate_values_in(&scope.expressions, objects, &ids)?,
+            monitors: translate_monitors_in(&scope.monitors, objects, &ids)?,
         });
     }
     if frames.is_empty() {
         return Err(Refusal::UnexplainedSafepoint(pc.0 as u32));
     }
     let map = decoded.oop_map_at(pc).ok_or(Refusal::UnexplainedSafepoint(pc.0 as u32))?;
-    Ok(PortableDebugInfo { frames, references: references(&map.values)? })
+    Ok(PortableDebugInfo { frames, references: references(&map.values)?, objects: virtuals })
 }
 
 /// The reference map of one safepoint. A derived pointer keeps its base (JVMCI's
@@ -814,13 +815,19 @@ fn place_of_vmreg(vmreg: u32) -> Result<Place, Refusal> {
 /// A scope's monitors in JVMCI's terms. C2 keeps every `BasicLock` in a fixed stack slot of
 /// its frame (`BoxLockNode`), and the owner is an oop in a register or slot, or a constant (the
 /// class mirror of a static synchronized method); anything else refuses with the shape named.
-fn translate_monitors(monitors: &[MonitorValue], objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>) -> Result<Vec<PortableMonitor>, Refusal> {
+/// A scalar-replaced owner (a lock on a non-escaping object, eliminated by C2) is the
+/// safepoint's virtual object: deoptimisation re-locks the rematerialised object.
+fn translate_monitors_in(
+    monitors: &[MonitorValue],
+    objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>,
+    ids: &[u32],
+) -> Result<Vec<PortableMonitor>, Refusal> {
     monitors
         .iter()
         .map(|m| {
             let slot = lock_slot(m)?;
-            let owner = match translate_values(std::slice::from_ref(&m.owner), objects)?.as_slice() {
-                [v @ (PortableValue::At { kind: SlotKind::Object, .. } | PortableValue::Object(_))] => *v,
+            let owner = match translate_values_in(std::slice::from_ref(&m.owner), objects, ids)?.as_slice() {
+                [v @ (PortableValue::At { kind: SlotKind::Object, .. } | PortableValue::Object(_) | PortableValue::Virtual(_))] => *v,
                 other => return Err(Refusal::Monitors(format!("owner {other:?}"))),
             };
             Ok(PortableMonitor { owner, slot, eliminated: m.eliminated })
@@ -838,14 +845,16 @@ fn lock_slot(m: &MonitorValue) -> Result<u32, Refusal> {
 
 /// C2 writes a long or double as (filler, value) over its two slots; JVMCI wants (value,
 /// Illegal). Everything else maps one to one; `objects` gives the index of an oop table entry's
-/// object among the debug info's objects, or refuses.
-fn translate_values(values: &[ScopeValue], objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>) -> Result<Vec<PortableValue>, Refusal> {
+/// object among the debug info's objects, or refuses; `ids` are the C2 ids of the PcDesc's
+/// scalar-replaced objects, whose positions are their portable ids.
+fn translate_values_in(
+    values: &[ScopeValue],
+    objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>,
+    ids: &[u32],
+) -> Result<Vec<PortableValue>, Refusal> {
     let mut out = Vec::with_capacity(values.len());
     for v in values {
-        let (value, two_slot) = match v {
-            ScopeValue::ConstantOop(i) if i.0 != 0 => (PortableValue::Object(objects(i.0)?), false),
-            _ => translate_value(v)?,
-        };
+        let (value, two_slot) = value_of(v, objects, ids)?;
         if two_slot {
             match out.last_mut() {
                 Some(first) => *first = value,
@@ -857,6 +866,75 @@ fn translate_values(values: &[ScopeValue], objects: &mut dyn FnMut(u32) -> Resul
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+fn translate_values(values: &[ScopeValue], objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>) -> Result<Vec<PortableValue>, Refusal> {
+    translate_values_in(values, objects, &[])
+}
+
+#[cfg(test)]
+fn translate_monitors(monitors: &[MonitorValue], objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>) -> Result<Vec<PortableMonitor>, Refusal> {
+    translate_monitors_in(monitors, objects, &[])
+}
+
+/// One value of a frame or an object, and whether it is the second slot of a long or double:
+/// object constants through `objects`, scalar-replaced objects by their position in `ids`.
+fn value_of(v: &ScopeValue, objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>, ids: &[u32]) -> Result<(PortableValue, bool), Refusal> {
+    Ok(match v {
+        ScopeValue::ConstantOop(i) if i.0 != 0 => (PortableValue::Object(objects(i.0)?), false),
+        ScopeValue::Object(id) => {
+            let at = ids.iter().position(|i| i == id).ok_or(Refusal::ScalarReplacedShape(format!("object id {id} not in the PcDesc's pool")))?;
+            (PortableValue::Virtual(at as u32), false)
+        }
+        _ => translate_value(v)?,
+    })
+}
+
+/// One scalar-replaced object as a JVMCI `VirtualObject`. C2 (`PhaseOutput::FillLocArray` per
+/// field of `PhaseMacroExpand::scalar_replacement`) writes a long or double field or element as
+/// two values, `ConstantIntValue(0)` then the value; JVMCI's `record_object_value` takes ONE
+/// value of kind Long/Double and writes (`second`, value) itself — the filler is dropped here.
+/// Deoptimisation reads only the second slot (`reassign_fields_by_klass`,
+/// `reassign_type_array_elements`, `get_cached_box` reads slot 1 of a Long box), so the
+/// objects JVMCI records rematerialise to the same values. A dead value (C2's `Top`), a
+/// missing filler, or a class that is not a mirror constant refuse: an object whose slots do
+/// not line up with its fields would be rebuilt wrong.
+fn translate_object(o: &ObjectValue, objects: &mut dyn FnMut(u32) -> Result<u32, Refusal>, ids: &[u32]) -> Result<PortableVirtualObject, Refusal> {
+    let shape = |what: String| Refusal::ScalarReplacedShape(format!("object {}: {what}", o.id));
+    if o.klass.0 == 0 {
+        return Err(shape("null class".into()));
+    }
+    let mirror = objects(o.klass.0)?;
+    let mut fields: Vec<PortableValue> = Vec::with_capacity(o.fields.len());
+    // Whether the last value pushed may be C2's filler (a constant int 0 not yet consumed).
+    let mut filler_last = false;
+    for (i, v) in o.fields.iter().enumerate() {
+        let (value, two_slot) = value_of(v, objects, ids)?;
+        if value == PortableValue::Illegal {
+            return Err(shape(format!("dead value in slot {i}")));
+        }
+        if two_slot {
+            if !filler_last {
+                return Err(shape(format!("a two-slot value in slot {i} without C2's filler before it")));
+            }
+            fields.pop();
+        }
+        filler_last = !two_slot && value == PortableValue::Int(0);
+        fields.push(value);
+    }
+    Ok(PortableVirtualObject { mirror, auto_box: o.is_auto_box, fields })
+}
+
+/// Every virtual object's class must be a class mirror among the debug info's object
+/// constants: that is what the receiver resolves to the `VirtualObject`'s type.
+fn check_virtual_classes<'a>(debug_objects: &[ObjectSymbol], infos: impl Iterator<Item = &'a PortableDebugInfo>) -> Result<(), Refusal> {
+    for o in infos.flat_map(|d| &d.objects) {
+        if !matches!(debug_objects.get(o.mirror as usize), Some(ObjectSymbol::Mirror(_))) {
+            return Err(Refusal::ScalarReplacedShape(format!("class constant {} is not a class mirror", o.mirror)));
+        }
+    }
+    Ok(())
 }
 
 /// One value, and whether it is the second slot of a long or double.
@@ -1058,8 +1136,13 @@ mod tests {
         assert!(matches!(translate_monitors(&[int_owner], &mut |_| Err(Refusal::Oops)), Err(Refusal::Monitors(_))));
         let null_owner = lock(ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(0)), LocationPlace::Stack { offset: 8 }, false);
         assert!(matches!(translate_monitors(&[null_owner], &mut |_| Err(Refusal::Oops)), Err(Refusal::Monitors(_))));
-        let replaced = lock(ScopeValue::Object(1), LocationPlace::Stack { offset: 8 }, true);
-        assert_eq!(translate_monitors(&[replaced], &mut |_| Err(Refusal::Oops)), Err(Refusal::ScalarReplaced));
+        // A lock on a scalar-replaced object: the owner is the safepoint's virtual object.
+        let replaced = lock(ScopeValue::Object(77), LocationPlace::Stack { offset: 8 }, true);
+        assert_eq!(
+            translate_monitors_in(std::slice::from_ref(&replaced), &mut |_| Err(Refusal::Oops), &[5, 77]),
+            Ok(vec![PortableMonitor { owner: PortableValue::Virtual(1), slot: 8, eliminated: true }])
+        );
+        assert!(matches!(translate_monitors(&[replaced], &mut |_| Err(Refusal::Oops)), Err(Refusal::ScalarReplacedShape(_))));
     }
 
     #[test]
@@ -1082,13 +1165,129 @@ mod tests {
     }
 
     #[test]
-    fn objects_and_scalar_replacement_refuse() {
-        assert_eq!(translate_values(&[ScopeValue::Object(1)], &mut |_| Err(Refusal::Oops)), Err(Refusal::ScalarReplaced));
+    fn unnamed_objects_refuse() {
+        // An object id outside the PcDesc's pool (the decoder never lets one through).
+        assert!(matches!(translate_values(&[ScopeValue::Object(1)], &mut |_| Err(Refusal::Oops)), Err(Refusal::ScalarReplacedShape(_))));
         assert_eq!(
             translate_values(&[ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(2))], &mut |_| Err(Refusal::Oops)),
             Err(Refusal::Oops)
         );
         assert!(matches!(translate_values(&[ScopeValue::ConstantLong(1)], &mut |_| Err(Refusal::Oops)), Err(Refusal::UnsupportedValue(_))));
+    }
+
+    fn object(id: u32, auto_box: bool, klass: u32, fields: Vec<ScopeValue>) -> ObjectValue {
+        ObjectValue {
+            id,
+            is_auto_box: auto_box,
+            klass: jitfleet_relocator::OopIndex(klass),
+            fields,
+            decode_offset: jitfleet_relocator::ScopeDataOffset(1),
+        }
+    }
+
+    /// Oops-table index i is debug object i + 100 (the mirrors of the tests' classes).
+    fn mirrors(i: u32) -> Result<u32, Refusal> {
+        Ok(i + 100)
+    }
+
+    #[test]
+    fn instance_fields_keep_c2_order_and_longs_and_doubles_become_one_value() {
+        // C2's values for (int a; long b; double c; float d; Object e; long f; Object g; int h):
+        // FillLocArray writes int 0 before every long/double (register or constant).
+        let rbx_long = loc(LocationType::Lng, LocationPlace::Register { vmreg: 6 });
+        let xmm1_float = loc(LocationType::Normal, LocationPlace::Register { vmreg: 48 + 16 });
+        let narrow = loc(LocationType::NarrowOop, LocationPlace::Stack { offset: 20 });
+        let c2 = object(
+            3117,
+            false,
+            4,
+            vec![
+                loc(LocationType::Normal, LocationPlace::Stack { offset: 12 }),
+                ScopeValue::ConstantInt(0),
+                rbx_long,
+                ScopeValue::ConstantInt(0),
+                ScopeValue::ConstantDouble(2.5f64.to_bits()),
+                xmm1_float,
+                narrow,
+                ScopeValue::ConstantInt(0),
+                ScopeValue::ConstantLong(-7),
+                ScopeValue::ConstantOop(jitfleet_relocator::OopIndex(0)),
+                ScopeValue::ConstantInt(0),
+            ],
+        );
+        let out = translate_object(&c2, &mut mirrors, &[3117]).unwrap();
+        assert_eq!(out.mirror, 104);
+        assert!(!out.auto_box);
+        assert_eq!(
+            out.fields,
+            vec![
+                PortableValue::At { place: Place::Stack(12), kind: SlotKind::Int, narrow: false },
+                PortableValue::At { place: Place::Register(3), kind: SlotKind::Long, narrow: false },
+                PortableValue::Long(2.5f64.to_bits() as i64),
+                PortableValue::At { place: Place::Register(17), kind: SlotKind::Float, narrow: false },
+                PortableValue::At { place: Place::Stack(20), kind: SlotKind::Object, narrow: true },
+                PortableValue::Long(-7),
+                PortableValue::Null,
+                // A real int field holding 0 after a long stays: only the filler before a
+                // two-slot value is dropped.
+                PortableValue::Int(0),
+            ]
+        );
+    }
+
+    #[test]
+    fn arrays_nested_objects_and_boxes_translate_with_dense_ids() {
+        // long[2] { 5, <rsi> }: two slots per element.
+        let longs = object(900, false, 2, vec![
+            ScopeValue::ConstantInt(0),
+            ScopeValue::ConstantLong(5),
+            ScopeValue::ConstantInt(0),
+            loc(LocationType::Lng, LocationPlace::Register { vmreg: 12 }),
+        ]);
+        let ids = [41, 900, 17];
+        assert_eq!(
+            translate_object(&longs, &mut mirrors, &ids).unwrap().fields,
+            vec![PortableValue::Long(5), PortableValue::At { place: Place::Register(6), kind: SlotKind::Long, narrow: false }]
+        );
+        // int[3] { 1, 0, 0 }: zeros of an int array are elements, not fillers.
+        let ints = object(41, false, 3, vec![ScopeValue::ConstantInt(1), ScopeValue::ConstantInt(0), ScopeValue::ConstantInt(0)]);
+        assert_eq!(translate_object(&ints, &mut mirrors, &ids).unwrap().fields, vec![PortableValue::Int(1), PortableValue::Int(0), PortableValue::Int(0)]);
+        // An object holding the array and itself (a cycle), and an auto box of a Long.
+        let holder = object(17, false, 5, vec![ScopeValue::Object(900), ScopeValue::Object(17)]);
+        assert_eq!(translate_object(&holder, &mut mirrors, &ids).unwrap().fields, vec![PortableValue::Virtual(1), PortableValue::Virtual(2)]);
+        let boxed = object(17, true, 6, vec![ScopeValue::ConstantInt(0), ScopeValue::ConstantLong(300)]);
+        let boxed = translate_object(&boxed, &mut mirrors, &ids).unwrap();
+        assert!(boxed.auto_box);
+        assert_eq!((boxed.mirror, boxed.fields), (106, vec![PortableValue::Long(300)]));
+        // An object id outside the pool.
+        let stranger = object(17, false, 5, vec![ScopeValue::Object(4)]);
+        assert!(matches!(translate_object(&stranger, &mut mirrors, &ids), Err(Refusal::ScalarReplacedShape(_))));
+    }
+
+    #[test]
+    fn objects_that_would_not_line_up_refuse() {
+        let refused = |fields| matches!(translate_object(&object(1, false, 2, fields), &mut mirrors, &[1]), Err(Refusal::ScalarReplacedShape(_)));
+        // A long without C2's filler before it.
+        assert!(refused(vec![ScopeValue::ConstantLong(5)]));
+        assert!(refused(vec![ScopeValue::ConstantInt(3), ScopeValue::ConstantLong(5)]));
+        // Two long values sharing one filler.
+        assert!(refused(vec![ScopeValue::ConstantInt(0), ScopeValue::ConstantLong(5), ScopeValue::ConstantLong(6)]));
+        // A dead value (C2's Top).
+        assert!(refused(vec![loc(LocationType::Invalid, LocationPlace::Stack { offset: 0 })]));
+        // A class that is not a constant.
+        assert!(matches!(translate_object(&object(1, false, 0, vec![]), &mut mirrors, &[1]), Err(Refusal::ScalarReplacedShape(_))));
+        // A class constant the donor cannot name refuses with the object's reason.
+        let unnamed = translate_object(&object(1, false, 3, vec![]), &mut |_| Err(Refusal::ObjectConstant("X".into())), &[1]);
+        assert_eq!(unnamed, Err(Refusal::ObjectConstant("X".into())));
+        // The class must be a mirror among the debug objects.
+        let info = PortableDebugInfo {
+            frames: vec![],
+            references: vec![],
+            objects: vec![PortableVirtualObject { mirror: 1, auto_box: false, fields: vec![] }],
+        };
+        let mirror = ObjectSymbol::Mirror(0);
+        assert_eq!(check_virtual_classes(&[mirror.clone(), mirror.clone()], std::iter::once(&info)), Ok(()));
+        assert!(matches!(check_virtual_classes(&[mirror, ObjectSymbol::Str(vec![])], std::iter::once(&info)), Err(Refusal::ScalarReplacedShape(_))));
     }
 
     #[test]

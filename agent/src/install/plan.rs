@@ -18,12 +18,16 @@
 //!        | 1 text                                    the interned string
 //!        | 2 klass text(name) text(descriptor)       the value of that class's static final field
 //! text   = n_chars char*                             UTF-16 code units
-//! debug  = n_frames (method bci reexecute rethrow n_locals n_stack n_locks (kind value)* monitor*)*
+//! debug  = n_vobj (mirror auto_box)* (n_fields (kind value)*)*   scalar-replaced objects (plan 6):
+//!                                                    id = position, mirror = dobj index of the class;
+//!                                                    all headers first: values may name any object
+//!          n_frames (method bci reexecute rethrow n_locals n_stack n_locks (kind value)* monitor*)*
 //!          n_refs (place_tag where narrow has_base (place_tag where)?)*   frames outermost first;
 //!                                                    has_base 1: a derived pointer and its base oop (plan 5)
 //! monitor = kind value slot eliminated               owner (kind object), BasicLock bytes from SP (plan 5)
-//! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow | 5 dobj
-//!          (illegal, int, long, null, at, object constant: index into the n_dobj list)
+//! value  = 0 | 1 int | 2 long_index | 3 | 4 place_tag where narrow | 5 dobj | 6 vobj
+//!          (illegal, int, long, null, at, object constant: index into the n_dobj list,
+//!          scalar-replaced object: index into this debug's n_vobj list)
 //! place_tag = 0 register (JVMCI number) | 1 stack (bytes from SP)
 //! kind   = SlotKind order: int long float double object illegal
 //! ```
@@ -31,7 +35,7 @@
 use jitfleet_relocator::portable::*;
 
 /// Must equal `Installer.PLAN_VERSION`.
-pub const PLAN_VERSION: i32 = 5;
+pub const PLAN_VERSION: i32 = 6;
 
 /// A plan ready for JNI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +222,17 @@ impl Writer {
     }
 
     fn debug(&mut self, d: &PortableDebugInfo) -> Result<(), PlanError> {
+        self.len(d.objects.len())?;
+        for o in &d.objects {
+            self.u32(o.mirror)?;
+            self.int(i32::from(o.auto_box));
+        }
+        for o in &d.objects {
+            self.len(o.fields.len())?;
+            for v in &o.fields {
+                self.value(v)?;
+            }
+        }
         self.len(d.frames.len())?;
         for f in &d.frames {
             self.u32(f.method)?;
@@ -283,6 +298,11 @@ impl Writer {
                 self.int(5);
                 self.u32(index)?;
             }
+            PortableValue::Virtual(index) => {
+                self.int(kind_code(SlotKind::Object));
+                self.int(6);
+                self.u32(index)?;
+            }
         }
         Ok(())
     }
@@ -321,13 +341,18 @@ mod tests {
                             PortableValue::At { place: Place::Register(16), kind: SlotKind::Double, narrow: false },
                             PortableValue::Illegal,
                         ],
-                        stack: vec![PortableValue::Null],
+                        stack: vec![PortableValue::Null, PortableValue::Virtual(0)],
                         monitors: vec![PortableMonitor { owner: PortableValue::Object(0), slot: 24, eliminated: true }],
                     }],
                     references: vec![
                         PortableReference { place: Place::Stack(8), narrow: true, base: None },
                         PortableReference { place: Place::Register(3), narrow: false, base: Some(Place::Register(5)) },
                     ],
+                    objects: vec![PortableVirtualObject {
+                        mirror: 0,
+                        auto_box: true,
+                        fields: vec![PortableValue::Int(5), PortableValue::Long(-2), PortableValue::Virtual(0)],
+                    }],
                 },
             }],
             implicit_checks: vec![ImplicitCheckSite {
@@ -344,6 +369,7 @@ mod tests {
                         monitors: vec![],
                     }],
                     references: vec![],
+                    objects: vec![],
                 },
             }],
             global_patches: vec![],
@@ -353,7 +379,7 @@ mod tests {
                 kind: JavaCallKind::Virtual,
                 inline_cache: Some(40),
                 returns_oop: true,
-                debug: PortableDebugInfo { frames: vec![], references: vec![] },
+                debug: PortableDebugInfo { frames: vec![], references: vec![], objects: vec![] },
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 60, klass: 0, narrow: true }],
@@ -376,21 +402,58 @@ mod tests {
             2, 0, 0, 9, 6,
             1, 30, 0, 0,
             1, 9,
-            1, 0, 12, 0, 0, 3, 1, 1,
+            1, 0, 1, 3, 0, 1, 5, 1, 2, 1, 4, 6, 0,
+            1, 0, 12, 0, 0, 3, 2, 1,
             0, 1, -3,
             3, 4, 0, 16, 0,
             5, 0,
             4, 3,
+            4, 6, 0,
             4, 5, 0, 24, 1,
             2, 1, 8, 1, 0, 0, 3, 0, 1, 0, 5,
-            1, 40, 60, 1, 0, 3, 0, 0, 0, 0, 0, 0,
+            1, 40, 60, 0, 1, 0, 3, 0, 0, 0, 0, 0, 0,
             1, 35, 70,
-            1, 50, 2, 40, 1, 0, 0,
+            1, 50, 2, 40, 1, 0, 0, 0,
             1, 60, 0, 1,
             2, 70, 0, 0, 0, 80, 1, 1, 2, 104, 105,
         ];
         assert_eq!(plan.ints, expected);
-        assert_eq!(plan.longs, vec![0x7f00_0000_1000]);
+        assert_eq!(plan.longs, vec![0x7f00_0000_1000, -2]);
+    }
+
+    #[test]
+    fn virtual_object_headers_precede_all_values_so_values_may_name_later_objects() {
+        let mut nm = nmethod();
+        nm.foreign_calls.clear();
+        nm.implicit_checks.clear();
+        nm.java_calls.clear();
+        nm.exception_handlers.clear();
+        nm.klass_patches.clear();
+        nm.object_patches.clear();
+        nm.marks.clear();
+        nm.debug_objects.clear();
+        nm.polls[0].debug = PortableDebugInfo {
+            frames: vec![],
+            references: vec![],
+            objects: vec![
+                // Object 0 holds object 1 (described after it), which refers back to 0.
+                PortableVirtualObject { mirror: 3, auto_box: false, fields: vec![PortableValue::Virtual(1)] },
+                PortableVirtualObject { mirror: 4, auto_box: true, fields: vec![PortableValue::Virtual(0), PortableValue::Null] },
+            ],
+        };
+        let plan = build_plan(&nm, &|_| None).unwrap();
+        #[rustfmt::skip]
+        let expected = vec![
+            PLAN_VERSION, 48, 16, -1,
+            0, 0, 0,
+            1, 9,
+            2, 3, 0, 4, 1,
+            1, 4, 6, 1,
+            2, 4, 6, 0, 4, 3,
+            0, 0,
+            0, 0, 0, 0, 0,
+        ];
+        assert_eq!(plan.ints, expected);
     }
 
     #[test]

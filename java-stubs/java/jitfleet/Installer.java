@@ -52,7 +52,7 @@ public final class Installer {
     private Installer() {
     }
 
-    static final int PLAN_VERSION = 5;
+    static final int PLAN_VERSION = 6;
 
     /**
      * Prefix of failure messages that name something this JVM does not have yet (a callee's
@@ -161,6 +161,7 @@ public final class Installer {
         int origPcOffset = r.next();
         int entryBci = r.next();
         r.debugObjects = KlassConstants.readObjectList(r, klasses, backend.getConstantReflection());
+        r.reflection = backend.getConstantReflection();
         List<Site> sites = new ArrayList<>();
         int marks = r.next();
         for (int i = 0; i < marks; i++) {
@@ -254,6 +255,10 @@ public final class Installer {
         final PlatformKind word;
         /** Object constants of the debug info (the plan's n_dobj list), read first. */
         JavaConstant[] debugObjects = new JavaConstant[0];
+        /** Resolves the scalar-replaced objects' class mirrors to types. */
+        jdk.vm.ci.meta.ConstantReflectionProvider reflection;
+        /** The scalar-replaced objects of the debug info being read (value tag 6). */
+        jdk.vm.ci.code.VirtualObject[] virtuals = VirtualObjects.NONE;
         int at;
 
         Reader(int[] plan, long[] longs, HotSpotResolvedJavaMethod[] methods, RegisterArray registers, PlatformKind word) {
@@ -269,6 +274,7 @@ public final class Installer {
         }
 
         DebugInfo debugInfo() {
+            jdk.vm.ci.code.VirtualObject[] objects = VirtualObjects.read(this, reflection);
             int frames = next();
             BytecodeFrame frame = null;
             for (int f = 0; f < frames; f++) {
@@ -293,13 +299,13 @@ public final class Installer {
                 frame = new BytecodeFrame(frame, method, bci, rethrow, !reexecute, values, kinds, numLocals, numStack, numLocks);
             }
             int refs = next();
-            Location[] objects = new Location[refs];
+            Location[] references = new Location[refs];
             Location[] bases = new Location[refs];
             int[] sizes = new int[refs];
             for (int i = 0; i < refs; i++) {
                 boolean register = next() == 0;
                 int where = next();
-                objects[i] = register ? Location.register(registers.get(where)) : Location.stack(where);
+                references[i] = register ? Location.register(registers.get(where)) : Location.stack(where);
                 sizes[i] = next() != 0 ? 4 : 8;
                 if (next() != 0) {
                     // A derived pointer: the VM re-derives it from this base after a GC.
@@ -308,8 +314,9 @@ public final class Installer {
                     bases[i] = baseInRegister ? Location.register(registers.get(base)) : Location.stack(base);
                 }
             }
-            DebugInfo info = new DebugInfo(frame);
-            info.setReferenceMap(new HotSpotReferenceMap(objects, bases, sizes, 16));
+            // No mapping array when there are no objects: what JVMCI compilers pass then.
+            DebugInfo info = new DebugInfo(frame, objects.length == 0 ? null : objects);
+            info.setReferenceMap(new HotSpotReferenceMap(references, bases, sizes, 16));
             return info;
         }
 
@@ -342,6 +349,13 @@ public final class Installer {
                     return JavaConstant.NULL_POINTER;
                 case 5:
                     return debugObjects[next()];
+                case 6: {
+                    int id = next();
+                    if (kind != JavaKind.Object || id < 0 || id >= virtuals.length) {
+                        throw new IllegalArgumentException("virtual object " + id + " of kind " + kind + " (" + virtuals.length + " objects)");
+                    }
+                    return virtuals[id];
+                }
                 case 4: {
                     boolean register = next() == 0;
                     int where = next();
