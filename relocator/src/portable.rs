@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 9;
+pub const PORTABLE_FORMAT_VERSION: u32 = 10;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
