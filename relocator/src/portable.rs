@@ -140,7 +140,7 @@ pub enum PortableValue {
     At { place: Place, kind: SlotKind, narrow: bool },
     /// An object constant (since format 7): index into [`PortableNmethod::debug_objects`].
     Object(u32),
-    /// A scalar-replaced object (since format 9): index into the safepoint's
+    /// A scalar-replaced object (since format 10): index into the safepoint's
     /// [`PortableDebugInfo::objects`], which is also its JVMCI `VirtualObject` id.
     Virtual(u32),
 }
@@ -209,7 +209,7 @@ pub struct PortableDebugInfo {
     pub frames: Vec<PortableFrame>,
     pub references: Vec<PortableReference>,
     /// The scalar-replaced objects the frames (or other objects) refer to with
-    /// [`PortableValue::Virtual`] (since format 9): C2's object pool of this PcDesc.
+    /// [`PortableValue::Virtual`] (since format 10): C2's object pool of this PcDesc.
     pub objects: Vec<PortableVirtualObject>,
 }
 
@@ -405,7 +405,7 @@ pub enum Refusal {
     UnknownCallForm(u32),
     #[error("a method in debug info that cannot be named")]
     UnnamedMethod,
-    /// No longer produced (scalar-replaced objects translate since format 9, or refuse as
+    /// No longer produced (scalar-replaced objects translate since format 10, or refuse as
     /// `ScalarReplacedShape`); kept so that older indexes and messages still decode.
     #[error("scalar-replaced objects in debug info")]
     ScalarReplaced,
@@ -441,7 +441,7 @@ pub enum Refusal {
     Facts(String),
     #[error("an OSR compilation of an unexpected shape: {0}")]
     OsrShape(String),
-    /// Scalar-replaced objects translate since format 9; this names one that does not.
+    /// Scalar-replaced objects translate since format 10; this names one that does not.
     #[error("a scalar-replaced object of a shape the translation does not handle ({0})")]
     ScalarReplacedShape(String),
 }
