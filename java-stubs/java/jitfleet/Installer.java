@@ -195,7 +195,9 @@ public final class Installer {
         sites.sort(Comparator.comparingInt(s -> s.pcOffset));
         StackSlot rescue = StackSlot.get(new SlotValueKind(word), origPcOffset, false);
         HotSpotResolvedJavaMethod root = methods[0];
-        HotSpotCompiledNmethod nmethod = new HotSpotCompiledNmethod("jitfleet:" + root.format("%H.%n(%p)"), code, code.length,
+        // A constant name: formatting the method's would parse its signature on every install
+        // (the agent's log names the method).
+        HotSpotCompiledNmethod nmethod = new HotSpotCompiledNmethod("jitfleet", code, code.length,
                         sites.toArray(new Site[0]), assumptions, inlined, new Comment[0], new byte[0], 1, new DataPatch[0],
                         false, frameSize, rescue, root, entryBci, NEXT_ID.getAndIncrement(), 0L, false);
         InstalledCode installed = codeCache.setDefaultCode(root, nmethod);
@@ -217,33 +219,36 @@ public final class Installer {
     }
 
     /**
-     * Methods and constructors of each class by name and descriptor, built once per class.
-     * JVMCI's {@code getDeclaredMethods} makes the VM create a resolved method for every method
-     * of the class on each call; looking methods up that way was most of an install's time, and
-     * made C2 compile JVMCI's own code to keep up. A {@link ClassValue} keeps the table with its
-     * class, so an unloadable class stays unloadable.
+     * Methods and constructors of each class by name, built once per class. JVMCI's
+     * {@code getDeclaredMethods} makes the VM create a resolved method for every method of the
+     * class on each call, which made method lookup most of an install's time when it ran per
+     * install. Descriptors are built only for the methods of the wanted name: building one
+     * parses the signature, which for every method of every class kept JVMCI's Java code hot
+     * enough for C2 to compile it. A {@link ClassValue} keeps the table with its class, so an
+     * unloadable class stays unloadable.
      */
-    private static final ClassValue<Map<String, HotSpotResolvedJavaMethod>> DECLARED = new ClassValue<>() {
+    private static final ClassValue<Map<String, List<HotSpotResolvedJavaMethod>>> DECLARED = new ClassValue<>() {
         @Override
-        protected Map<String, HotSpotResolvedJavaMethod> computeValue(Class<?> c) {
+        protected Map<String, List<HotSpotResolvedJavaMethod>> computeValue(Class<?> c) {
             ResolvedJavaType type = HotSpotJVMCIRuntime.runtime().getHostJVMCIBackend().getMetaAccess().lookupJavaType(c);
-            Map<String, HotSpotResolvedJavaMethod> byKey = new HashMap<>();
+            Map<String, List<HotSpotResolvedJavaMethod>> byName = new HashMap<>();
             for (ResolvedJavaMethod m : type.getDeclaredConstructors()) {
-                byKey.put(m.getName() + m.getSignature().toMethodDescriptor(), (HotSpotResolvedJavaMethod) m);
+                byName.computeIfAbsent(m.getName(), k -> new ArrayList<>(1)).add((HotSpotResolvedJavaMethod) m);
             }
             for (ResolvedJavaMethod m : type.getDeclaredMethods()) {
-                byKey.put(m.getName() + m.getSignature().toMethodDescriptor(), (HotSpotResolvedJavaMethod) m);
+                byName.computeIfAbsent(m.getName(), k -> new ArrayList<>(1)).add((HotSpotResolvedJavaMethod) m);
             }
-            return byKey;
+            return byName;
         }
     };
 
     private static HotSpotResolvedJavaMethod find(Class<?> c, String name, String descriptor) {
-        HotSpotResolvedJavaMethod m = DECLARED.get(c).get(name + descriptor);
-        if (m == null) {
-            throw new IllegalArgumentException("no method " + c.getName() + "." + name + descriptor);
+        for (HotSpotResolvedJavaMethod m : DECLARED.get(c).getOrDefault(name, List.of())) {
+            if (m.getSignature().toMethodDescriptor().equals(descriptor)) {
+                return m;
+            }
         }
-        return m;
+        throw new IllegalArgumentException("no method " + c.getName() + "." + name + descriptor);
     }
 
     /** Reads the plan stream. */
