@@ -18,8 +18,7 @@ public class ShareLongs {
         long q = a / 1_000_000_007L;
         long r = a % 274_877_906_951L;
         long u = Long.divideUnsigned(a, 3_000_000_019L);
-        long high = a & ~0x3ffffffffffL;
-        return (page ^ chunk) + q * 31 + r - u + (high >>> 7);
+        return (page ^ chunk) + q * 31 + r - u;
     }
 
     static java.util.function.LongSupplier tag(long v) {

@@ -19,7 +19,7 @@ fn long_masks_and_division_magic_numbers_are_shared_as_data_and_hidden_classes_r
     let vanilla = run(java_cmd().args(flags).args(["ShareLongs", "200000", "0"]));
     assert!(vanilla.status.success(), "{}", stderr(&vanilla));
     let expected = stdout(&vanilla);
-    assert_eq!(expected.lines().count(), 5, "{expected}");
+    assert_eq!(expected.lines().count(), 4, "{expected}");
 
     let donor = run(java_cmd()
         .args(JVMCI)
@@ -30,10 +30,14 @@ fn long_masks_and_division_magic_numbers_are_shared_as_data_and_hidden_classes_r
     assert!(donor.status.success(), "{donor_log}");
     assert!(donor_log.contains(&format!("captured {MIX}")), "{donor_log}");
     let index = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
-    assert!(!index.contains("raw_vm_address"), "{index}");
+    // main multiplies by 0x5DEECE66D, about 23 GiB: near the donor's heap or CDS mapping, so
+    // honestly still a possible address there; mix's constants are far from every mapping.
+    let mix: Vec<&str> = index.lines().filter(|l| l.contains(MIX)).collect();
+    assert!(!mix.is_empty() && mix.iter().all(|l| l.contains(".jfnm") && !l.contains("raw_vm_address")), "{mix:?}");
     let tag: Vec<&str> = index.lines().filter(|l| l.contains("ShareLongs.tag(J)")).collect();
     assert!(!tag.is_empty(), "tag was compiled by C2: {index}");
-    assert!(tag.iter().all(|l| l.contains("\"hidden_class\"") && l.contains("$$Lambda$")), "{tag:?}");
+    // Refused (first for the proxy's missing fingerprint), and the survey names the hidden class.
+    assert!(tag.iter().all(|l| l.contains("\"refused\"") && l.contains("\"hidden_class\"")), "{tag:?}");
 
     let receiver = run(java_cmd()
         .args(JVMCI)

@@ -620,11 +620,16 @@ fn klass_cld(shim: &crate::shim::Shim, klass: u64) -> Option<u64> {
 
 /// Names a `Klass*` of a metadata constant: its name (`Klass::_name`), and its loader — boot
 /// when its `ClassLoaderData` has no loader object, else the loader of a compiled or inlined
-/// method's class with the same `ClassLoaderData`; any other loader is not named (refused).
+/// method's class with the same `ClassLoaderData`; any other loader, and hidden classes, are
+/// not named (refused).
 fn name_klass(agent: &Agent, cld_loaders: &HashMap<u64, jitfleet_transport::profile::LoaderId>, klass: u64) -> Option<KlassConstant> {
     let shim = agent.shim.as_ref()?;
     let m = shim.layout().method.as_ref()?;
     let name = crate::shim::method::read_klass_name(shim.memory(), m, klass).ok()?;
+    // A hidden class has no name another JVM could resolve (refused as `hidden_class`).
+    if is_hidden(shim, klass) {
+        return None;
+    }
     let cld = klass_cld(shim, klass)?;
     let handle_offset = shim.registry().field_offset("ClassLoaderData::_class_loader")?;
     let handle = shim.memory().read_u64(cld + handle_offset, "ClassLoaderData::_class_loader").ok()?;
@@ -694,8 +699,7 @@ impl translate::Symbols for DonorSymbols<'_> {
         let Ok(name) = crate::shim::method::read_klass_name(shim.memory(), m, ptr) else {
             return Unnamed::Other("neither a Method* nor a readable Klass*".into());
         };
-        let flags = shim.registry().field_offset("Klass::_access_flags").and_then(|o| shim.memory().read_u32(ptr + o, "Klass::_access_flags").ok());
-        if flags.is_some_and(|f| f & JVM_ACC_IS_HIDDEN_CLASS != 0) {
+        if is_hidden(shim, ptr) {
             return Unnamed::Hidden(name);
         }
         let cld = klass_cld(shim, ptr).unwrap_or(0);
@@ -705,6 +709,12 @@ impl translate::Symbols for DonorSymbols<'_> {
 
 /// `AccessFlags` bit of a hidden class (`utilities/accessFlags.hpp`, JDK 17).
 const JVM_ACC_IS_HIDDEN_CLASS: u32 = 0x0400_0000;
+
+/// Whether `klass` is a hidden class (`Klass::_access_flags`); `false` when unreadable.
+fn is_hidden(shim: &crate::shim::Shim, klass: u64) -> bool {
+    let flags = shim.registry().field_offset("Klass::_access_flags").and_then(|o| shim.memory().read_u32(klass + o, "Klass::_access_flags").ok());
+    flags.is_some_and(|f| f & JVM_ACC_IS_HIDDEN_CLASS != 0)
+}
 
 /// `holder.name descriptor` when `ptr` is a `Method*`: one its holder's `_methods` array
 /// holds (the proof; a `Klass*` read as a `Method*` gives a chain that fails or a holder whose
