@@ -435,8 +435,14 @@ pub enum Refusal {
     JavaCallShape(u32),
     #[error("an object constant of class {0} (only class mirrors, interned strings and the values of static final fields are translated)")]
     ObjectConstant(String),
-    #[error("a metadata constant at pc {0} that is not a class this capture can name (Method*, hidden class, or a loader other than boot and the compiled methods')")]
-    UnnamedKlass(u32),
+    /// The second field says what the constant is, as far as the donor could tell (a
+    /// `Method*` and of which method, or a class and its loader).
+    #[error("a metadata constant at pc {0} that is not a class this capture can name: {1}")]
+    UnnamedKlass(u32, String),
+    /// A hidden class (lambda proxy, LambdaForm holder, `Lookup.defineHiddenClass`): it has no
+    /// name another JVM could resolve.
+    #[error("a metadata constant at pc {0} that is a hidden class ({1})")]
+    HiddenClass(u32, String),
     #[error("the classes and static values the code depends on cannot be established ({0})")]
     Facts(String),
     #[error("an OSR compilation of an unexpected shape: {0}")]
@@ -477,7 +483,8 @@ impl Refusal {
             Refusal::ExceptionDispatch(_) => "exception_dispatch",
             Refusal::MethodHandleCall(_) => "method_handle_call",
             Refusal::JavaCallShape(_) => "java_call_shape",
-            Refusal::UnnamedKlass(_) => "unnamed_klass",
+            Refusal::UnnamedKlass(..) => "unnamed_klass",
+            Refusal::HiddenClass(..) => "hidden_class",
             Refusal::ObjectConstant(_) => "oops",
             Refusal::Facts(_) => "facts",
             Refusal::OsrShape(_) => "osr_shape",

@@ -17,6 +17,7 @@
 pub mod blobs;
 pub mod copy;
 pub mod facts;
+pub mod mappings;
 mod objects;
 pub mod oracle;
 pub mod store;
@@ -416,6 +417,8 @@ fn sole_reason_key(reason: &str) -> &'static str {
         ("scalar_replaced_shape", "only_scalar_replaced_shape"),
         ("monitors", "only_monitors"),
         ("raw_vm_address", "only_raw_vm_address"),
+        ("unnamed_klass", "only_unnamed_klass"),
+        ("hidden_class", "only_hidden_class"),
     ];
     KEYS.iter().find(|(r, _)| *r == reason).map(|(_, k)| *k).unwrap_or("only_other")
 }
@@ -638,11 +641,16 @@ fn klass_cld(shim: &crate::shim::Shim, klass: u64) -> Option<u64> {
 
 /// Names a `Klass*` of a metadata constant: its name (`Klass::_name`), and its loader — boot
 /// when its `ClassLoaderData` has no loader object, else the loader of a compiled or inlined
-/// method's class with the same `ClassLoaderData`; any other loader is not named (refused).
+/// method's class with the same `ClassLoaderData`; any other loader, and hidden classes, are
+/// not named (refused).
 fn name_klass(agent: &Agent, cld_loaders: &HashMap<u64, jitfleet_transport::profile::LoaderId>, klass: u64) -> Option<KlassConstant> {
     let shim = agent.shim.as_ref()?;
     let m = shim.layout().method.as_ref()?;
     let name = crate::shim::method::read_klass_name(shim.memory(), m, klass).ok()?;
+    // A hidden class has no name another JVM could resolve (refused as `hidden_class`).
+    if is_hidden(shim, klass) {
+        return None;
+    }
     let cld = klass_cld(shim, klass)?;
     let handle_offset = shim.registry().field_offset("ClassLoaderData::_class_loader")?;
     let handle = shim.memory().read_u64(cld + handle_offset, "ClassLoaderData::_class_loader").ok()?;
@@ -676,6 +684,10 @@ impl translate::Symbols for DonorSymbols<'_> {
         self.globals.global_of(value)
     }
 
+    fn may_be_address(&self, value: u64) -> bool {
+        mappings::may_be_address(value)
+    }
+
     fn object(&self, at: OopAt) -> Result<translate::DonorObject, String> {
         match self.oop_objects.get(&at) {
             Some(OopObject::Mirror(0)) => Err("java/lang/Class (a primitive type's mirror)".into()),
@@ -694,6 +706,58 @@ impl translate::Symbols for DonorSymbols<'_> {
         }
         name_klass(self.agent, &self.cld_loaders, klass_ptr)
     }
+
+    fn unnamed(&self, ptr: u64) -> translate::Unnamed {
+        use translate::Unnamed;
+        if let Some(m) = self.by_method_ptr.get(&ptr) {
+            return Unnamed::Other(format!("Method* of {m}"));
+        }
+        let Some(shim) = self.agent.shim.as_ref() else { return Unnamed::Other("not identified (no shim)".into()) };
+        if let Some(what) = method_description(shim, ptr) {
+            return Unnamed::Other(format!("Method* of {what}"));
+        }
+        let Some(m) = shim.layout().method.as_ref() else { return Unnamed::Other("not identified".into()) };
+        let Ok(name) = crate::shim::method::read_klass_name(shim.memory(), m, ptr) else {
+            return Unnamed::Other("neither a Method* nor a readable Klass*".into());
+        };
+        if is_hidden(shim, ptr) {
+            return Unnamed::Hidden(name);
+        }
+        let cld = klass_cld(shim, ptr).unwrap_or(0);
+        Unnamed::Other(format!("class {name} of a loader this capture cannot name (ClassLoaderData {cld:#x})"))
+    }
+}
+
+/// `AccessFlags` bit of a hidden class (`utilities/accessFlags.hpp`, JDK 17).
+const JVM_ACC_IS_HIDDEN_CLASS: u32 = 0x0400_0000;
+
+/// Whether `klass` is a hidden class (`Klass::_access_flags`); `false` when unreadable.
+fn is_hidden(shim: &crate::shim::Shim, klass: u64) -> bool {
+    let flags = shim.registry().field_offset("Klass::_access_flags").and_then(|o| shim.memory().read_u32(klass + o, "Klass::_access_flags").ok());
+    flags.is_some_and(|f| f & JVM_ACC_IS_HIDDEN_CLASS != 0)
+}
+
+/// `holder.name descriptor` when `ptr` is a `Method*`: one its holder's `_methods` array
+/// holds (the proof; a `Klass*` read as a `Method*` gives a chain that fails or a holder whose
+/// methods do not include it).
+fn method_description(shim: &crate::shim::Shim, ptr: u64) -> Option<String> {
+    let m = shim.layout().method.as_ref()?;
+    let mem = shim.memory();
+    let cm = mem.read_u64(ptr + m.method_const_method, "Method::_constMethod").ok()?;
+    let cp = mem.read_u64(cm + m.const_method_constants, "ConstMethod::_constants").ok()?;
+    let holder = mem.read_u64(cp + m.constant_pool_pool_holder, "ConstantPool::_pool_holder").ok()?;
+    let methods = mem.read_u64(holder + shim.registry().field_offset("InstanceKlass::_methods")?, "InstanceKlass::_methods").ok()?;
+    // Array<Method*>: a 4-byte length, the elements from offset 8 (pointer alignment).
+    let len = mem.read_u32(methods, "Array<Method*>::_length").ok()?;
+    if len == 0 || len > 65_535 {
+        return None;
+    }
+    let bytes = mem.read(methods + 8, len as usize * 8, "Array<Method*>::_data").ok()?;
+    if !bytes.chunks_exact(8).any(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])) == ptr) {
+        return None;
+    }
+    let snap = crate::shim::method::read_method(mem, m, None, None, ptr).ok()?;
+    Some(format!("{}.{}{}", snap.holder.unwrap_or_default(), snap.name.unwrap_or_default(), snap.signature.unwrap_or_default()))
 }
 
 /// `address - base of libjvm.so`, when the address lies in libjvm.

@@ -42,12 +42,31 @@ pub trait Symbols {
     fn runtime_target(&self, address: u64) -> Option<RuntimeTarget>;
     /// The VM global whose value this is, if any.
     fn vm_global(&self, value: u64) -> Option<VmGlobal>;
+    /// Whether an unrelocated 64-bit immediate that is neither a VM global nor a runtime call
+    /// target may still be an address of the donor (then it refuses the method,
+    /// `raw_vm_address`); otherwise it is a data constant carried unchanged
+    /// (`capture/mappings.rs` says why that is sound).
+    fn may_be_address(&self, value: u64) -> bool;
     /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
     /// `Method*`, a hidden class, a class of a loader the capture cannot name).
     fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
+    /// What a metadata constant [`Symbols::klass`] cannot name is, for the refusal and the
+    /// stats (`hidden_class` or `unnamed_klass`).
+    fn unnamed(&self, _metadata_ptr: u64) -> Unnamed {
+        Unnamed::Other("not identified".into())
+    }
     /// What the object constant at `at` (an oop relocation's pc, or an oop table entry) is, or
     /// the name of the object's class when it is none of the objects the translation can name.
     fn object(&self, at: OopAt) -> Result<DonorObject, String>;
+}
+
+/// What an unnamed metadata constant is, as far as the donor can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unnamed {
+    /// A hidden class (its name, with HotSpot's `/0x...` suffix).
+    Hidden(String),
+    /// Anything else: a `Method*` (which), a class of an unnamed loader (which class).
+    Other(String),
 }
 
 /// An object constant as the donor named it (becomes an [`ObjectSymbol`]).
@@ -115,7 +134,7 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
                 let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
                 match klass_constant(captured, &code, r, *index, pc, symbols) {
                     Ok(_) => continue,
-                    Err(_) => Refusal::Metadata,
+                    Err(e) => e,
                 }
             }
             RelocKind::VirtualCall { method_index, .. }
@@ -142,7 +161,7 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
     }));
     if unrelocated_addresses(&code, &internal)
         .iter()
-        .any(|&(pc, v)| symbols.vm_global(v).is_none() && unrelocated_runtime_call(&code, pc, v, symbols).is_none())
+        .any(|&(pc, v)| classify_immediate(&code, pc, v, symbols) == Immediate::Address)
     {
         reasons.insert("raw_vm_address");
     }
@@ -297,16 +316,16 @@ pub fn translate(
     relocated.extend(&inline_caches);
     let mut global_patches = Vec::new();
     for (pc, value) in unrelocated_addresses(&code, &relocated) {
-        match symbols.vm_global(value) {
-            Some(global) => global_patches.push((pc, global)),
-            None => match unrelocated_runtime_call(&code, pc, value, symbols) {
-                // JVMCI relocates it as a foreign call; a safepoint at its return address
-                // (CallRuntime) gets its debug information below, a leaf call has none.
-                Some(symbol) => {
-                    calls.insert(pc + MOVABS_CALL_LEN, (pc, symbol));
-                }
-                None => return Err(Refusal::RawVmAddress { pc, value }),
-            },
+        match classify_immediate(&code, pc, value, symbols) {
+            Immediate::Global(global) => global_patches.push((pc, global)),
+            // JVMCI relocates it as a foreign call; a safepoint at its return address
+            // (CallRuntime) gets its debug information below, a leaf call has none.
+            Immediate::RuntimeCall(symbol) => {
+                calls.insert(pc + MOVABS_CALL_LEN, (pc, symbol));
+            }
+            Immediate::Address => return Err(Refusal::RawVmAddress { pc, value }),
+            // The same bits mean the same thing in the receiver.
+            Immediate::Data => {}
         }
     }
 
@@ -469,7 +488,16 @@ fn klass_constant(
         OperandFormat::NarrowOop if index.0 != 0 => (metadata_at(captured, index.0).ok_or(Refusal::Metadata)?, true),
         _ => return Err(Refusal::Metadata),
     };
-    Ok((symbols.klass(value).ok_or(Refusal::UnnamedKlass(pc))?, narrow))
+    symbols.klass(value).map(|k| (k, narrow)).ok_or_else(|| unnamed_refusal(pc, value, symbols))
+}
+
+/// The refusal for the metadata constant `value` at `pc` that [`Symbols::klass`] cannot name:
+/// `hidden_class` for a hidden class, else `unnamed_klass`, each saying what it is.
+fn unnamed_refusal(pc: u32, value: u64, symbols: &dyn Symbols) -> Refusal {
+    match symbols.unnamed(value) {
+        Unnamed::Hidden(what) => Refusal::HiddenClass(pc, what),
+        Unnamed::Other(what) => Refusal::UnnamedKlass(pc, what),
+    }
 }
 
 /// The opcode of `call rel32`.
@@ -662,6 +690,39 @@ fn runtime_call_target(code: &[u8], pc: u32, code_address: u64) -> Option<(u32, 
             Some((13, imm))
         }
         _ => None,
+    }
+}
+
+/// What an unrelocated `movabs r, imm64` of [`unrelocated_addresses`] loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Immediate {
+    /// A VM global the receiver has its own value of (card table base, narrow klass base).
+    Global(VmGlobal),
+    /// The target of a `movabs r10, target; call r10` runtime call.
+    RuntimeCall(RuntimeTarget),
+    /// Possibly an address of the donor nobody can name: refuses the method
+    /// (`raw_vm_address`).
+    Address,
+    /// A data constant — a Java `long` (bit masks), a magic multiplier C2 made for a division
+    /// by a constant — too far from every mapping of the donor to be one of its addresses
+    /// ([`Symbols::may_be_address`]): carried unchanged.
+    Data,
+}
+
+/// Classifies the immediate `value` of the `movabs` at `pc`: known VM globals and runtime
+/// call targets first (found by decoding, not by the value's range), then the donor's
+/// address space decides between a possible address and data.
+fn classify_immediate(code: &[u8], pc: u32, value: u64, symbols: &dyn Symbols) -> Immediate {
+    if let Some(global) = symbols.vm_global(value) {
+        return Immediate::Global(global);
+    }
+    if let Some(symbol) = unrelocated_runtime_call(code, pc, value, symbols) {
+        return Immediate::RuntimeCall(symbol);
+    }
+    if symbols.may_be_address(value) {
+        Immediate::Address
+    } else {
+        Immediate::Data
     }
 }
 
@@ -998,15 +1059,39 @@ mod tests {
         fn runtime_target(&self, address: u64) -> Option<RuntimeTarget> {
             (address == 0x7f00_1000_0000).then_some(RuntimeTarget::Libjvm { offset: 0x6d_3160 })
         }
-        fn vm_global(&self, _: u64) -> Option<VmGlobal> {
-            None
+        fn vm_global(&self, value: u64) -> Option<VmGlobal> {
+            (value == 0x7f12_3456_7000).then_some(VmGlobal::CardTableBase)
+        }
+        fn may_be_address(&self, value: u64) -> bool {
+            // The donor's map: libjvm and a card table near 0x7f00_0000_0000, CDS at 32 GiB.
+            let maps = [
+                crate::capture::mappings::Mapping { start: 0x7f00_0000_0000, end: 0x7f00_2000_0000 },
+                crate::capture::mappings::Mapping { start: 0x8_0000_0000, end: 0x8_4000_0000 },
+            ];
+            crate::capture::mappings::near_mapping(value, &maps)
         }
         fn klass(&self, _: u64) -> Option<KlassConstant> {
             None
         }
+        fn unnamed(&self, ptr: u64) -> Unnamed {
+            match ptr {
+                0x10 => Unnamed::Hidden("p/Lambda$1/0x0000000800c01234".into()),
+                _ => Unnamed::Other("Method* of java/util/HashMap.hash(Ljava/lang/Object;)I".into()),
+            }
+        }
         fn object(&self, _: OopAt) -> Result<DonorObject, String> {
             Err("none".into())
         }
+    }
+
+    #[test]
+    fn unnamed_metadata_refuses_as_hidden_class_or_unnamed_klass_saying_what_it_is() {
+        let hidden = unnamed_refusal(7, 0x10, &OneRoutine);
+        assert_eq!(hidden.name(), "hidden_class");
+        assert!(hidden.to_string().contains("p/Lambda$1/0x0000000800c01234"), "{hidden}");
+        let method = unnamed_refusal(9, 0x20, &OneRoutine);
+        assert_eq!(method.name(), "unnamed_klass");
+        assert!(method.to_string().contains("at pc 9") && method.to_string().contains("HashMap.hash"), "{method}");
     }
 
     #[test]
@@ -1320,6 +1405,28 @@ mod tests {
         let mut small = vec![0x48, 0xb8];
         small.extend_from_slice(&12345u64.to_le_bytes());
         assert_eq!(unrelocated_addresses(&small, &[]), vec![]);
+    }
+
+    #[test]
+    fn immediates_are_globals_calls_possible_addresses_or_data() {
+        let movabs = |value: u64, then: &[u8]| {
+            let mut code = vec![0x49, 0xba];
+            code.extend_from_slice(&value.to_le_bytes());
+            code.extend_from_slice(then);
+            code
+        };
+        let c = |value: u64, then: &[u8]| classify_immediate(&movabs(value, then), 0, value, &OneRoutine);
+        assert_eq!(c(0x7f12_3456_7000, &[0xc3]), Immediate::Global(VmGlobal::CardTableBase));
+        assert_eq!(c(0x7f00_1000_0000, &[0x41, 0xff, 0xd2]), Immediate::RuntimeCall(RuntimeTarget::Libjvm { offset: 0x6d_3160 }));
+        // The same routine's address not called: an address nobody names, refused.
+        assert_eq!(c(0x7f00_1000_0000, &[0xc3]), Immediate::Address);
+        // Near CDS, and a negated base.
+        assert_eq!(c(0x8_2000_0000, &[0xc3]), Immediate::Address);
+        assert_eq!(c(0x7f00_0000_0000u64.wrapping_neg(), &[0xc3]), Immediate::Address);
+        // H2's MVStore masks and a division's magic number: data.
+        for v in [0x1ff_ffff_ffffu64, 0x200_0000_0000, 0xff_ffff_ffff, 0x4000_0000_0000, 0x1ff_ffff_ffffu64.wrapping_neg()] {
+            assert_eq!(c(v, &[0xc3]), Immediate::Data, "{v:#x}");
+        }
     }
 
     #[test]
