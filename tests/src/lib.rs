@@ -181,3 +181,11 @@ pub fn server_bin() -> PathBuf {
         })
         .clone()
 }
+
+/// The deoptimisation storm's report in a log — its `storm: R rounds, F frames deoptimised, G
+/// young GCs` line — and `F`; panics (failing the test) when the line is missing or malformed.
+pub fn storm_frames(log: &str) -> (&str, u64) {
+    let line = log.lines().find(|l| l.starts_with("storm: ")).unwrap_or_else(|| panic!("no storm line: {log}"));
+    let frames = line.split_whitespace().nth(3).and_then(|w| w.parse().ok()).unwrap_or_else(|| panic!("{line}"));
+    (line, frames)
+}

@@ -110,8 +110,7 @@ fn stress_tiny_heap_verified_gcs_frequent_safepoints() {
 #[test]
 fn under_the_deoptimisation_storm() {
     let log = differential("storm", &["-Xmx64m", "-XX:+UseG1GC"], true);
-    let line = log.lines().find(|l| l.starts_with("storm: ")).unwrap_or_else(|| panic!("no storm line: {log}"));
-    let frames: u64 = line.split_whitespace().nth(3).and_then(|w| w.parse().ok()).unwrap_or_else(|| panic!("{line}"));
+    let (line, frames) = storm_frames(&log);
     eprintln!("scalar storm: {line}");
     assert!(frames > 0, "{line}");
 }

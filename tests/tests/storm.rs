@@ -26,10 +26,7 @@ fn storm_run(agent_options: Option<&str>, program: &[&str]) -> Output {
 
 /// `F` of the storm's `storm: R rounds, F frames deoptimised, G young GCs` line.
 fn frames_deoptimised(o: &Output) -> u64 {
-    let log = stderr(o);
-    let line = log.lines().find(|l| l.starts_with("storm: ")).unwrap_or_else(|| panic!("no storm line: {log}"));
-    let words: Vec<&str> = line.split_whitespace().collect();
-    words[3].parse().unwrap_or_else(|_| panic!("{line}"))
+    storm_frames(&stderr(o)).1
 }
 
 fn capture_then_install(dir: &Path, program: &[&str]) -> (Output, Output) {
