@@ -255,8 +255,8 @@ fn may_fold_fields(jvmti: Jvmti, jni: Jni, class: jclass) -> bool {
                 instance.push((field, modifiers));
             }
         }
+        let superclass = superclass(jni, current);
         if !instance.is_empty() {
-            let superclass = superclass(jni, current);
             let is_record = !superclass.is_null() && jvmti.class_signature(superclass).ok().as_deref() == Some("Ljava/lang/Record;");
             if (is_record || trusted_by_c2(&name)) && instance.iter().any(|(_, m)| m & ACC_FINAL != 0) {
                 return true;
@@ -267,7 +267,7 @@ fn may_fold_fields(jvmti: Jvmti, jni: Jni, class: jclass) -> bool {
                 return true;
             }
         }
-        current = superclass(jni, current);
+        current = superclass;
     }
     true
 }

@@ -369,6 +369,17 @@ impl PortableNmethod {
     pub fn root(&self) -> Option<&MethodRef> {
         self.methods.first()
     }
+
+    /// Every debug information of the code: polls, Java calls, runtime calls that can stop,
+    /// implicit checks.
+    pub fn debug_infos(&self) -> impl Iterator<Item = &PortableDebugInfo> {
+        self.polls
+            .iter()
+            .map(|p| &p.debug)
+            .chain(self.java_calls.iter().map(|c| &c.debug))
+            .chain(self.foreign_calls.iter().filter_map(|c| c.debug.as_ref()))
+            .chain(self.implicit_checks.iter().map(|c| &c.debug))
+    }
 }
 
 /// Why a compiled method was not made portable. Each names one kind of content the slice

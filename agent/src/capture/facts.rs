@@ -80,13 +80,7 @@ pub fn name_parsed_methods(agent: &Agent, jni: Jni, parsed: &BTreeSet<u64>, know
     match missing.first() {
         None => Ok(found),
         Some(&ptr) => {
-            let named = shim
-                .layout()
-                .method
-                .as_ref()
-                .and_then(|layout| crate::shim::method::read_method(shim.memory(), layout, None, None, ptr).ok())
-                .map(|s| format!("{}.{}{}", s.holder.unwrap_or_default(), s.name.unwrap_or_default(), s.signature.unwrap_or_default()))
-                .unwrap_or_else(|| format!("Method* {ptr:#x}"));
+            let named = super::method_description(shim, ptr).unwrap_or_else(|| format!("Method* {ptr:#x}"));
             Err(Refusal::Facts(format!("an inlined method ({named}) leaves no debug information and its class is not found by name")))
         }
     }

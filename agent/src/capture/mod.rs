@@ -305,14 +305,7 @@ fn capture_one(
     tracing::debug!("compile {}: code facts {:?}", copied.compile_id, portable.facts);
     facts.inlined = portable.methods.len().saturating_sub(1);
     facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
-    facts.scalar_replaced = portable
-        .polls
-        .iter()
-        .map(|p| &p.debug)
-        .chain(portable.java_calls.iter().map(|c| &c.debug))
-        .chain(portable.foreign_calls.iter().filter_map(|c| c.debug.as_ref()))
-        .map(|d| d.objects.len())
-        .sum();
+    facts.scalar_replaced = portable.debug_infos().map(|d| d.objects.len()).sum();
     facts.objects = portable.object_patches.iter().map(|p| &p.object).chain(&portable.debug_objects).fold((0, 0, 0), |(m, s, f), o| match o {
         ObjectSymbol::Mirror(_) => (m + 1, s, f),
         ObjectSymbol::Str(_) => (m, s + 1, f),
@@ -626,12 +619,16 @@ fn name_objects(agent: &Agent, jni: Jni, nm: u64, captured: &jitfleet_relocator:
 
 /// `Method*` → holder `InstanceKlass*` (through its constant pool) → `ClassLoaderData*`.
 fn holder_cld(shim: &crate::shim::Shim, method: u64) -> Option<u64> {
+    klass_cld(shim, method_holder(shim, method)?)
+}
+
+/// The holder `InstanceKlass*` of a `Method*`, through its `ConstMethod` and constant pool.
+fn method_holder(shim: &crate::shim::Shim, method: u64) -> Option<u64> {
     let m = shim.layout().method.as_ref()?;
     let mem = shim.memory();
     let cm = mem.read_u64(method + m.method_const_method, "Method::_constMethod").ok()?;
     let cp = mem.read_u64(cm + m.const_method_constants, "ConstMethod::_constants").ok()?;
-    let holder = mem.read_u64(cp + m.constant_pool_pool_holder, "ConstantPool::_pool_holder").ok()?;
-    klass_cld(shim, holder)
+    mem.read_u64(cp + m.constant_pool_pool_holder, "ConstantPool::_pool_holder").ok()
 }
 
 fn klass_cld(shim: &crate::shim::Shim, klass: u64) -> Option<u64> {
@@ -743,9 +740,7 @@ fn is_hidden(shim: &crate::shim::Shim, klass: u64) -> bool {
 fn method_description(shim: &crate::shim::Shim, ptr: u64) -> Option<String> {
     let m = shim.layout().method.as_ref()?;
     let mem = shim.memory();
-    let cm = mem.read_u64(ptr + m.method_const_method, "Method::_constMethod").ok()?;
-    let cp = mem.read_u64(cm + m.const_method_constants, "ConstMethod::_constants").ok()?;
-    let holder = mem.read_u64(cp + m.constant_pool_pool_holder, "ConstantPool::_pool_holder").ok()?;
+    let holder = method_holder(shim, ptr)?;
     let methods = mem.read_u64(holder + shim.registry().field_offset("InstanceKlass::_methods")?, "InstanceKlass::_methods").ok()?;
     // Array<Method*>: a 4-byte length, the elements from offset 8 (pointer alignment).
     let len = mem.read_u32(methods, "Array<Method*>::_length").ok()?;

@@ -385,16 +385,12 @@ pub fn translate(
     for scope in decoded.pcs.iter().flat_map(|p| &p.scopes) {
         methods.index_of(metadata_at(captured, scope.method.0).ok_or(Refusal::UnnamedMethod)?)?;
     }
-    let foreign_calls: Vec<ForeignCall> = calls
+    let foreign_calls = calls
         .into_iter()
         .map(|(ret, (pc, target))| ForeignCall { pc, target, debug: call_debug.remove(&ret) })
         .collect();
     marks.sort_by_key(|(pc, _)| *pc);
-    check_virtual_classes(
-        &debug_objects,
-        polls.iter().map(|p| &p.debug).chain(java_calls.iter().map(|c| &c.debug)).chain(foreign_calls.iter().filter_map(|c: &ForeignCall| c.debug.as_ref())),
-    )?;
-    Ok(PortableNmethod {
+    let nm = PortableNmethod {
         compat_key: compat.0,
         compat_id: compat.1,
         methods: methods.into_refs(),
@@ -416,7 +412,9 @@ pub fn translate(
         debug_objects,
         // Filled by the agent (capture/facts.rs): it needs the JVM, translation does not.
         facts: Default::default(),
-    })
+    };
+    check_virtual_classes(&nm.debug_objects, nm.debug_infos())?;
+    Ok(nm)
 }
 
 /// The portable name of an object the donor named; a class it names joins `klasses`.
