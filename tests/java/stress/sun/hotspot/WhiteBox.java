@@ -1,7 +1,7 @@
 package sun.hotspot;
 
 /**
- * The few HotSpot WhiteBox entry points the deoptimisation storm needs. HotSpot 17 binds
+ * The few HotSpot WhiteBox entry points the deoptimisation storm and the tests' waits need. HotSpot 17 binds
  * these natives when this class, loaded by the boot loader, calls {@code registerNatives}
  * under {@code -XX:+UnlockDiagnosticVMOptions -XX:+WhiteBoxAPI}. Methods HotSpot has but
  * this class does not declare make HotSpot print one warning each on its tty, so run with
@@ -28,4 +28,11 @@ public final class WhiteBox {
     public native void youngGC();
 
     public native void fullGC();
+
+    private native int getMethodCompilationLevel0(java.lang.reflect.Executable method, boolean isOsr);
+
+    /** The compilation level of the method's current (non-OSR) code; 0 when it has none. */
+    public int compilationLevel(java.lang.reflect.Executable method) {
+        return getMethodCompilationLevel0(method, false);
+    }
 }
