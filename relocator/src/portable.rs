@@ -18,7 +18,7 @@ use thiserror::Error;
 /// First bytes of every portable nmethod file.
 pub const PORTABLE_MAGIC: [u8; 8] = *b"JFNMETH\x01";
 /// Bumped on every incompatible change of [`PortableNmethod`].
-pub const PORTABLE_FORMAT_VERSION: u32 = 10;
+pub const PORTABLE_FORMAT_VERSION: u32 = 11;
 const HEADER_LEN: usize = 8 + 4 + 8 + 32;
 /// Upper bound on a payload: the largest C2 nmethods are a few hundred KiB.
 pub const MAX_PAYLOAD: u64 = 64 << 20;
@@ -292,6 +292,17 @@ pub struct KlassPatch {
     pub narrow: bool,
 }
 
+/// An instruction whose operand is a `Method*` (`movabs r, imm64`): C2's guard, before it
+/// inlines the `Object.hashCode` or `Object.clone` intrinsic at a virtual call, that the
+/// receiver's vtable entry is still that method. The receiver emits a JVMCI `DataPatch` with
+/// its own method's metaspace constant there (since format 11).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MethodPatch {
+    /// Pc offset of the instruction (JVMCI locates the operand).
+    pub pc: u32,
+    pub method: MethodRef,
+}
+
 /// An object C2 embedded as a constant, named so that the receiver finds its own object of
 /// the same identity (what `==` on the constant compares must hold there too).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -353,6 +364,8 @@ pub struct PortableNmethod {
     /// Classes named by metadata constants in the code, each once.
     pub klasses: Vec<KlassConstant>,
     pub klass_patches: Vec<KlassPatch>,
+    /// `Method*` constants (since format 11).
+    pub method_patches: Vec<MethodPatch>,
     /// Object constants (since format 7; class mirrors only before): each names its object so
     /// that the receiver can patch in its own — see [`ObjectSymbol`]. Other objects refuse.
     pub object_patches: Vec<ObjectPatch>,
@@ -632,6 +645,7 @@ mod tests {
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 3, klass: 0, narrow: true }],
+            method_patches: vec![],
             object_patches: vec![
                 ObjectPatch { pc: 5, object: ObjectSymbol::Mirror(0), narrow: false },
                 ObjectPatch { pc: 9, object: ObjectSymbol::Str("h\u{e9}llo".encode_utf16().collect()), narrow: true },

@@ -196,10 +196,10 @@ pub unsafe fn compiled_method_load(agent: &Agent, method: jmethodID, code_addr: 
     let compile_id = facts.compile_id;
     match &outcome {
         Ok(path) => {
-            let (calls, handlers, klasses) = facts.translated;
+            let (calls, handlers, klasses, methods) = facts.translated;
             let (mirrors, strings, statics) = facts.objects;
             tracing::info!(
-                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants, objects: {mirrors} mirrors {strings} strings {statics} static finals, {} scalar-replaced) as {}",
+                "captured {name} (compile {compile_id}, {} inlined methods, {calls} Java calls, {handlers} exception handlers, {klasses} class constants, {methods} method constants, objects: {mirrors} mirrors {strings} strings {statics} static finals, {} scalar-replaced) as {}",
                 facts.inlined,
                 facts.scalar_replaced,
                 path.display()
@@ -304,7 +304,7 @@ fn capture_one(
     };
     tracing::debug!("compile {}: code facts {:?}", copied.compile_id, portable.facts);
     facts.inlined = portable.methods.len().saturating_sub(1);
-    facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len());
+    facts.translated = (portable.java_calls.len(), portable.exception_handlers.len(), portable.klass_patches.len(), portable.method_patches.len());
     facts.scalar_replaced = portable.debug_infos().map(|d| d.objects.len()).sum();
     facts.objects = portable.object_patches.iter().map(|p| &p.object).chain(&portable.debug_objects).fold((0, 0, 0), |(m, s, f), o| match o {
         ObjectSymbol::Mirror(_) => (m + 1, s, f),
@@ -704,6 +704,10 @@ impl translate::Symbols for DonorSymbols<'_> {
         name_klass(self.agent, &self.cld_loaders, klass_ptr)
     }
 
+    fn method_constant(&self, ptr: u64) -> Option<MethodRef> {
+        method_constant(self.agent, &self.cld_loaders, ptr)
+    }
+
     fn unnamed(&self, ptr: u64) -> translate::Unnamed {
         use translate::Unnamed;
         if let Some(m) = self.by_method_ptr.get(&ptr) {
@@ -738,6 +742,24 @@ fn is_hidden(shim: &crate::shim::Shim, klass: u64) -> bool {
 /// holds (the proof; a `Klass*` read as a `Method*` gives a chain that fails or a holder whose
 /// methods do not include it).
 fn method_description(shim: &crate::shim::Shim, ptr: u64) -> Option<String> {
+    let (_, snap) = read_method_constant(shim, ptr)?;
+    Some(format!("{}.{}{}", snap.holder.unwrap_or_default(), snap.name.unwrap_or_default(), snap.signature.unwrap_or_default()))
+}
+
+/// A `Method*` constant of the code by class identity, name and descriptor: the holder must be
+/// a class [`name_klass`] can name (not hidden, a loader the capture knows).
+fn method_constant(agent: &Agent, cld_loaders: &HashMap<u64, jitfleet_transport::profile::LoaderId>, ptr: u64) -> Option<MethodRef> {
+    let (holder, snap) = read_method_constant(agent.shim.as_ref()?, ptr)?;
+    let class = name_klass(agent, cld_loaders, holder)?;
+    if class.name.starts_with('[') {
+        return None;
+    }
+    Some(MethodRef { class: class.element?, name: snap.name?, descriptor: snap.signature? })
+}
+
+/// The holder and the name of `ptr` when it is a `Method*`: one of its holder's methods
+/// (`InstanceKlass::_methods`), which also tells a `Method*` from any other metadata.
+fn read_method_constant(shim: &crate::shim::Shim, ptr: u64) -> Option<(u64, crate::shim::method::MethodSnapshot)> {
     let m = shim.layout().method.as_ref()?;
     let mem = shim.memory();
     let holder = method_holder(shim, ptr)?;
@@ -752,7 +774,7 @@ fn method_description(shim: &crate::shim::Shim, ptr: u64) -> Option<String> {
         return None;
     }
     let snap = crate::shim::method::read_method(mem, m, None, None, ptr).ok()?;
-    Some(format!("{}.{}{}", snap.holder.unwrap_or_default(), snap.name.unwrap_or_default(), snap.signature.unwrap_or_default()))
+    Some((holder, snap))
 }
 
 /// `address - base of libjvm.so`, when the address lies in libjvm.

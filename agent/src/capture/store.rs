@@ -78,7 +78,7 @@ pub struct Facts {
     pub inlined: usize,
     /// (Java calls, exception handler entries, class constants) of the portable nmethod: what
     /// each translation contributed, for measuring (logged, not indexed).
-    pub translated: (usize, usize, usize),
+    pub translated: (usize, usize, usize, usize),
     /// (mirrors, strings, static final values) among the object constants (patched and in
     /// debug info), for measuring (logged, not indexed).
     pub objects: (usize, usize, usize),

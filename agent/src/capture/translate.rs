@@ -11,7 +11,8 @@
 //! become JVMCI Java calls with their invoke marks — the callee is resolved by the receiver
 //! from the invoke bytecode, and C2's own static call stubs are dropped (JVMCI emits its own).
 //! Exception handler subtables whose only entry is C2's catch-all become one JVMCI handler per
-//! return pc. `Klass*` constants become class identities the receiver patches with its own;
+//! return pc. `Klass*` constants become class identities the receiver patches with its own,
+//! `Method*` constants (C2's intrinsic guards) method identities, patched the same way;
 //! object constants (in instructions and debug info) that the donor named — class mirrors,
 //! interned strings, static final values ([`DonorObject`]) — become [`ObjectSymbol`]s.
 //!
@@ -50,6 +51,13 @@ pub trait Symbols {
     /// The class behind a `Klass*` embedded in the code; `None` for anything else (a
     /// `Method*`, a hidden class, a class of a loader the capture cannot name).
     fn klass(&self, klass_ptr: u64) -> Option<KlassConstant>;
+    /// The method behind a `Method*` embedded in the code as a constant (C2's guard that a
+    /// receiver's vtable entry is still `Object.hashCode` or `Object.clone` before it
+    /// inlines the intrinsic), by class identity, name and descriptor; `None` for anything
+    /// else.
+    fn method_constant(&self, _method_ptr: u64) -> Option<MethodRef> {
+        None
+    }
     /// What a metadata constant [`Symbols::klass`] cannot name is, for the refusal and the
     /// stats (`hidden_class` or `unnamed_klass`).
     fn unnamed(&self, _metadata_ptr: u64) -> Unnamed {
@@ -132,7 +140,7 @@ pub fn survey(captured: &CapturedNmethod, decoded: &DecodedNmethod, symbols: &dy
             }
             RelocKind::Metadata { index, .. } => {
                 let pc = u32::try_from(decoded.content.to_pc_offset(r.offset).0).unwrap_or(0);
-                match klass_constant(captured, &code, r, *index, pc, symbols) {
+                match metadata_constant(captured, &code, r, *index, pc, symbols) {
                     Ok(_) => continue,
                     Err(e) => e,
                 }
@@ -230,6 +238,7 @@ pub fn translate(
     let mut inline_caches = Vec::new();
     let mut klasses: Vec<KlassConstant> = Vec::new();
     let mut klass_patches = Vec::new();
+    let mut method_patches = Vec::new();
     let mut object_patches = Vec::new();
     for r in &decoded.relocations {
         let pc = decoded.content.to_pc_offset(r.offset).0;
@@ -249,11 +258,18 @@ pub fn translate(
                 let object = object_symbol(symbols.object(OopAt::Pc(pc)).map_err(Refusal::ObjectConstant)?, &mut klasses)?;
                 object_patches.push(ObjectPatch { pc, object, narrow });
             }
-            RelocKind::Metadata { index, .. } => {
-                let (klass, narrow) = klass_constant(captured, &code, r, *index, pc, symbols)?;
-                let at = klass_index(&mut klasses, klass)?;
-                klass_patches.push(KlassPatch { pc, klass: at, narrow });
-            }
+            RelocKind::Metadata { index, .. } => match metadata_constant(captured, &code, r, *index, pc, symbols)? {
+                MetadataConstant::Klass(klass, narrow) => {
+                    let at = klass_index(&mut klasses, klass)?;
+                    klass_patches.push(KlassPatch { pc, klass: at, narrow });
+                }
+                MetadataConstant::Method(method) => {
+                    if method.class.bytes_hash.is_none() {
+                        return Err(Refusal::NoFingerprint(method.class.name.clone()));
+                    }
+                    method_patches.push(MethodPatch { pc, method });
+                }
+            },
             RelocKind::VirtualCall { method_index, .. }
             | RelocKind::OptVirtualCall { method_index }
             | RelocKind::StaticCall { method_index }
@@ -408,6 +424,7 @@ pub fn translate(
         java_calls,
         klasses,
         klass_patches,
+        method_patches,
         object_patches,
         debug_objects,
         // Filled by the agent (capture/facts.rs): it needs the JVM, translation does not.
@@ -462,18 +479,26 @@ fn oop_operand(code: &[u8], r: &jitfleet_relocator::reloc::Relocation, pc: u32) 
     }
 }
 
-/// The class of a metadata relocation and whether its operand is a narrow klass. The value
-/// comes from the metadata table (index > 0) or from a `movabs r, imm64` (index 0); the
-/// operand forms are those JVMCI's `pd_patch_MetaspaceConstant` patches: a 64-bit immediate
-/// of `movabs`, or a narrow-klass imm32 (`Assembler::locate_operand` finds it).
-fn klass_constant(
+/// What a metadata constant of the code names.
+enum MetadataConstant {
+    /// A class, and whether the operand is a narrow klass.
+    Klass(KlassConstant, bool),
+    /// A method (always a full-width `movabs` immediate).
+    Method(MethodRef),
+}
+
+/// What a metadata relocation names. The value comes from the metadata table (index > 0) or
+/// from a `movabs r, imm64` (index 0); the operand forms are those JVMCI's
+/// `pd_patch_MetaspaceConstant` patches: a 64-bit immediate of `movabs` (a `Klass*` or a
+/// `Method*`), or a narrow-klass imm32 (`Assembler::locate_operand` finds it).
+fn metadata_constant(
     captured: &CapturedNmethod,
     code: &[u8],
     r: &jitfleet_relocator::reloc::Relocation,
     index: jitfleet_relocator::MetadataIndex,
     pc: u32,
     symbols: &dyn Symbols,
-) -> Result<(KlassConstant, bool), Refusal> {
+) -> Result<MetadataConstant, Refusal> {
     use jitfleet_relocator::reloc::OperandFormat;
     let at = pc as usize;
     let movabs = |c: &[u8]| c.get(at).is_some_and(|b| b & 0xf8 == 0x48) && c.get(at + 1).is_some_and(|b| (0xb8..=0xbf).contains(b));
@@ -486,7 +511,13 @@ fn klass_constant(
         OperandFormat::NarrowOop if index.0 != 0 => (metadata_at(captured, index.0).ok_or(Refusal::Metadata)?, true),
         _ => return Err(Refusal::Metadata),
     };
-    symbols.klass(value).map(|k| (k, narrow)).ok_or_else(|| unnamed_refusal(pc, value, symbols))
+    if let Some(k) = symbols.klass(value) {
+        return Ok(MetadataConstant::Klass(k, narrow));
+    }
+    match symbols.method_constant(value) {
+        Some(m) if !narrow => Ok(MetadataConstant::Method(m)),
+        _ => Err(unnamed_refusal(pc, value, symbols)),
+    }
 }
 
 /// The refusal for the metadata constant `value` at `pc` that [`Symbols::klass`] cannot name:

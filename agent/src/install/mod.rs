@@ -260,8 +260,9 @@ unsafe extern "C" fn installer_body(_jvmti: *mut jvmtiEnv, jni: *mut JNIEnv, _ar
                         pending.push(nm);
                         continue;
                     };
-                    let known = known_for(state, &nm.facts);
-                    match jni.with_local_frame(64, || preconditions::check(agent, jni, &known, &nm.facts)) {
+                    let known = known_for(state, &nm);
+                    let constants: Vec<&ClassRef> = plan::method_constants(&nm).into_iter().map(|m| &m.class).collect();
+                    match jni.with_local_frame(64, || preconditions::check(agent, jni, &known, &nm.facts, &constants)) {
                         Some(preconditions::Verdict::Install) => {
                             jni.with_local_frame(64, || install_one(agent, state, jni, class as jclass, &classes, &nm, &known));
                         }
@@ -341,13 +342,16 @@ pub fn outcome_counts() -> BTreeMap<String, u64> {
 fn wanted_classes(nm: &PortableNmethod) -> impl Iterator<Item = String> + '_ {
     let inlined = nm.methods.iter().skip(1).map(|m| m.class.name.clone());
     let constants = nm.klasses.iter().filter_map(|k| k.element.as_ref()).map(|c| c.name.clone());
-    inlined.chain(constants).chain(preconditions::class_names(&nm.facts).map(String::from))
+    let methods = nm.method_patches.iter().map(|p| p.method.class.name.clone());
+    inlined.chain(constants).chain(methods).chain(preconditions::class_names(&nm.facts).map(String::from))
 }
 
-/// A copy of the prepared classes `facts` names (the lock is not held while calling the VM).
-fn known_for(state: &InstallState, facts: &jitfleet_relocator::facts::CodeFacts) -> HashMap<String, usize> {
+/// A copy of the prepared classes `nm`'s facts and `Method*` constants name (the lock is not
+/// held while calling the VM).
+fn known_for(state: &InstallState, nm: &PortableNmethod) -> HashMap<String, usize> {
     let known = state.known.lock().unwrap_or_else(|e| e.into_inner());
-    preconditions::class_names(facts).filter_map(|n| known.get(n).map(|&c| (n.to_string(), c))).collect()
+    let methods = nm.method_patches.iter().map(|p| p.method.class.name.as_str());
+    preconditions::class_names(&nm.facts).chain(methods).filter_map(|n| known.get(n).map(|&c| (n.to_string(), c))).collect()
 }
 
 /// The classes of `nm`'s inlined methods (in `methods[1..]` order), then the element classes
@@ -409,8 +413,16 @@ fn install_one(
         Ok(p) => p,
         Err(e) => return refuse("unresolved", e.to_string()),
     };
-    // The assumptions section goes last, naming helper entries after the nmethod's methods.
-    let Some((assumed, section)) = preconditions::assumption_plan(&nm.facts, known, nm.methods.len()) else {
+    // The helper entries of the `Method*` constants follow the nmethod's methods (the plan
+    // names them so); the assumptions section goes last, naming entries after those.
+    let mut constant_methods = Vec::new();
+    for m in plan::method_constants(nm) {
+        let Some(&c) = known.get(&m.class.name) else {
+            return refuse("class_mismatch", format!("{}, the class of a method constant, is not here", m.class.name));
+        };
+        constant_methods.push(jvmci::HelperMethod { class: c as jclass, name: m.name.clone(), descriptor: m.descriptor.clone() });
+    }
+    let Some((assumed, section)) = preconditions::assumption_plan(&nm.facts, known, nm.methods.len() + constant_methods.len()) else {
         return refuse("class_mismatch", "a class of its assumptions is not here".into());
     };
     plan.ints.extend(section);
@@ -430,6 +442,7 @@ fn install_one(
         .iter()
         .zip(&nm.methods)
         .map(|(c, m)| jvmci::HelperMethod { class: *c, name: m.name.clone(), descriptor: m.descriptor.clone() })
+        .chain(constant_methods)
         .chain(assumed)
         .collect();
     // Class constants follow the methods and the assumptions' entries: the name
@@ -456,8 +469,9 @@ fn install_one(
                 };
                 (format!(" (OSR at bci {})", nm.entry_bci), placement)
             };
+            let constants = if nm.method_patches.is_empty() { String::new() } else { format!("; {}", method_constants_in_place(agent, known, nmethod, nm)) };
             tracing::info!(
-                "installed {name}{osr} (donor compile {}) as nmethod {nmethod:#x} in {} us; {placement}",
+                "installed {name}{osr} (donor compile {}) as nmethod {nmethod:#x} in {} us; {placement}{constants}",
                 nm.compile_id,
                 started.elapsed().as_micros(),
             );
@@ -514,6 +528,37 @@ fn resolve_target(target: &RuntimeTarget) -> Option<u64> {
             libjvm.base.checked_add(*offset)
         }
     }
+}
+
+/// Reads back the `Method*` operands of an installed nmethod and compares each with this
+/// JVM's `Method*` of the method the plan named: evidence that the guard compares with the
+/// right method, for the log and the tests. A mismatch cannot make the code wrong — a guard
+/// that matches no vtable entry sends every receiver to the virtual call, and a resolution by
+/// class, name and descriptor names no other method — so it is reported, not acted on.
+fn method_constants_in_place(agent: &Agent, known: &HashMap<String, usize>, nmethod: u64, nm: &PortableNmethod) -> String {
+    let Some(shim) = agent.shim.as_ref() else { return "method constants not checked (no shim)".into() };
+    let Some(layout) = shim.layout().capture.as_ref() else { return "method constants not checked (no nmethod layout)".into() };
+    let mem = shim.memory();
+    let Ok(code) = mem.read_u64(nmethod + layout.blob_code_begin, "CodeBlob::_code_begin") else {
+        return "method constants not checked (code unreadable)".into();
+    };
+    let mut held = 0;
+    for p in &nm.method_patches {
+        let here = known.get(&p.method.class.name).and_then(|&c| {
+            let ids = agent.jvmti.class_methods(c as jclass).ok()?;
+            let id = ids.into_iter().find(|&m| agent.jvmti.method_name(m).ok().is_some_and(|(n, d)| n == p.method.name && d == p.method.descriptor))?;
+            crate::shim::method::method_from_jmethod_id(mem, id as usize as u64).ok()
+        });
+        // `movabs r, imm64`: the operand follows the REX prefix and the opcode.
+        let operand = mem.read_u64(code + u64::from(p.pc) + 2, "movabs operand").ok();
+        match (here, operand) {
+            (Some(h), Some(o)) if h == o => held += 1,
+            _ => {
+                tracing::error!("installed code's Method* constant at pc {} is {operand:x?}, this JVM's {} is {here:x?}", p.pc, p.method);
+            }
+        }
+    }
+    format!("{held} of {} method constants hold this JVM's Method*", nm.method_patches.len())
 }
 
 /// `Method::_code` of a method, read through the shim.

@@ -14,6 +14,9 @@
 //! n_java    (pc kind ic_pc returns_oop debug)*   kind 0 static, 1 special, 2 virtual; ic_pc -1 if none
 //! n_klass   (pc klass narrow)*                   klass = index of the Klass constant (see Installer)
 //! n_object  (pc narrow object)*                   object constants (plan 4; mirrors only before)
+//! n_method  (pc entry)*                          Method* constants (plan 7): entry = the helper
+//!                                                entry of the method, numbered after the
+//!                                                nmethod's methods ([`method_constants`] order)
 //! object = 0 klass                                   the mirror of that class
 //!        | 1 text                                    the interned string
 //!        | 2 klass text(name) text(descriptor)       the value of that class's static final field
@@ -35,7 +38,7 @@
 use jitfleet_relocator::portable::*;
 
 /// Must equal `Installer.PLAN_VERSION`.
-pub const PLAN_VERSION: i32 = 6;
+pub const PLAN_VERSION: i32 = 7;
 
 /// A plan ready for JNI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +129,26 @@ pub fn build_plan(nm: &PortableNmethod, resolve: &dyn Fn(&RuntimeTarget) -> Opti
         w.int(i32::from(p.narrow));
         w.object(&p.object)?;
     }
+    let constants = method_constants(nm);
+    w.len(nm.method_patches.len())?;
+    for p in &nm.method_patches {
+        w.u32(p.pc)?;
+        let at = constants.iter().position(|m| *m == &p.method).unwrap_or_default();
+        w.len(nm.methods.len() + at)?;
+    }
     Ok(Plan { ints: w.ints, longs: w.longs })
+}
+
+/// The methods of the code's `Method*` constants, each once, in the order of their helper
+/// entries (right after the nmethod's own methods).
+pub fn method_constants(nm: &PortableNmethod) -> Vec<&MethodRef> {
+    let mut methods: Vec<&MethodRef> = Vec::new();
+    for p in &nm.method_patches {
+        if !methods.contains(&&p.method) {
+            methods.push(&p.method);
+        }
+    }
+    methods
 }
 
 fn mark_code(mark: MarkKind) -> i32 {
@@ -312,11 +334,16 @@ impl Writer {
 mod tests {
     use super::*;
 
+    fn method(name: &str) -> MethodRef {
+        let class = ClassRef { name: "java/lang/Object".into(), loader: "boot".into(), bytes_hash: Some([1; 32]) };
+        MethodRef { class, name: name.into(), descriptor: "()I".into() }
+    }
+
     fn nmethod() -> PortableNmethod {
         PortableNmethod {
             compat_key: [0; 32],
             compat_id: String::new(),
-            methods: vec![],
+            methods: vec![method("root")],
             entry_bci: -1,
             compile_id: 1,
             code: vec![],
@@ -383,6 +410,12 @@ mod tests {
             }],
             klasses: vec![KlassConstant { name: "[I".into(), element: None }],
             klass_patches: vec![KlassPatch { pc: 60, klass: 0, narrow: true }],
+            // Two guards of one method share its entry; another method gets the next.
+            method_patches: vec![
+                MethodPatch { pc: 90, method: method("hashCode") },
+                MethodPatch { pc: 95, method: method("clone") },
+                MethodPatch { pc: 99, method: method("hashCode") },
+            ],
             object_patches: vec![
                 ObjectPatch { pc: 70, object: ObjectSymbol::Mirror(0), narrow: false },
                 ObjectPatch { pc: 80, object: ObjectSymbol::Str(vec![104, 105]), narrow: true },
@@ -416,6 +449,7 @@ mod tests {
             1, 50, 2, 40, 1, 0, 0, 0,
             1, 60, 0, 1,
             2, 70, 0, 0, 0, 80, 1, 1, 2, 104, 105,
+            3, 90, 1, 95, 2, 99, 1,
         ];
         assert_eq!(plan.ints, expected);
         assert_eq!(plan.longs, vec![0x7f00_0000_1000, -2]);
@@ -430,6 +464,7 @@ mod tests {
         nm.exception_handlers.clear();
         nm.klass_patches.clear();
         nm.object_patches.clear();
+        nm.method_patches.clear();
         nm.marks.clear();
         nm.debug_objects.clear();
         nm.polls[0].debug = PortableDebugInfo {
@@ -451,7 +486,7 @@ mod tests {
             1, 4, 6, 1,
             2, 4, 6, 0, 4, 3,
             0, 0,
-            0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0,
         ];
         assert_eq!(plan.ints, expected);
     }

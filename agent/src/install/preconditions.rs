@@ -84,7 +84,9 @@ pub fn assumption_plan(facts: &CodeFacts, known: &HashMap<String, usize>, first_
 /// Checks `facts` against this JVM. `known` holds global references of the prepared classes
 /// by internal name (a copy: nothing here may hold the installer's locks while calling into
 /// the VM, which can load classes and so post ClassPrepare).
-pub fn check(agent: &Agent, jni: Jni, known: &HashMap<String, usize>, facts: &CodeFacts) -> Verdict {
+/// `loaded` are further classes that need only be loaded here with the same bytes (the
+/// holders of the code's `Method*` constants).
+pub fn check(agent: &Agent, jni: Jni, known: &HashMap<String, usize>, facts: &CodeFacts, loaded: &[&ClassRef]) -> Verdict {
     let jvmti = agent.jvmti;
     let refuse = |reason, detail| Verdict::Refuse { reason, detail };
     for wanted in &facts.initialised {
@@ -99,7 +101,7 @@ pub fn check(agent: &Agent, jni: Jni, known: &HashMap<String, usize>, facts: &Co
     }
     // Classes of assumptions and field layouts need only be loaded (JVMCI checks the
     // hierarchy at install; a layout is fixed once the class is loaded).
-    for wanted in facts.assumptions.iter().flat_map(|a| a.classes()).chain(&facts.layout) {
+    for wanted in facts.assumptions.iter().flat_map(|a| a.classes()).chain(&facts.layout).chain(loaded.iter().copied()) {
         let Some(&class) = known.get(&wanted.name) else { return Verdict::Wait };
         if let Err(detail) = same_class(agent, jni, class as jclass, wanted) {
             return refuse("class_mismatch", detail);

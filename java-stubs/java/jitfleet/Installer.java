@@ -15,6 +15,7 @@ import jdk.vm.ci.code.RegisterArray;
 import jdk.vm.ci.code.StackLockValue;
 import jdk.vm.ci.code.StackSlot;
 import jdk.vm.ci.code.site.Call;
+import jdk.vm.ci.code.site.ConstantReference;
 import jdk.vm.ci.code.site.DataPatch;
 import jdk.vm.ci.code.site.ImplicitExceptionDispatch;
 import jdk.vm.ci.code.site.Infopoint;
@@ -38,6 +39,7 @@ import jdk.vm.ci.meta.ResolvedJavaMethod;
 import jdk.vm.ci.meta.ResolvedJavaType;
 import jdk.vm.ci.meta.Value;
 import jdk.vm.ci.meta.ValueKind;
+import jdk.vm.ci.meta.VMConstant;
 import jdk.vm.ci.runtime.JVMCIBackend;
 
 /**
@@ -52,7 +54,7 @@ public final class Installer {
     private Installer() {
     }
 
-    static final int PLAN_VERSION = 6;
+    static final int PLAN_VERSION = 7;
 
     /**
      * Prefix of failure messages that name something this JVM does not have yet (a callee's
@@ -189,6 +191,7 @@ public final class Installer {
         CallSites.read(r, runtime, code, sites);
         KlassConstants.read(r, klasses, sites);
         KlassConstants.readObjects(r, klasses, backend.getConstantReflection(), sites);
+        readMethodConstants(r, sites);
         Assumption[] assumptions = Assumptions.read(plan, r.at, types, methods);
         HotSpotResolvedJavaMethod[] inlined = java.util.Arrays.stream(methods).filter(m -> m != null).toArray(HotSpotResolvedJavaMethod[]::new);
         // The installer needs relocations and debug info in pc order.
@@ -208,6 +211,23 @@ public final class Installer {
             throw new IllegalStateException(SUPERSEDED + "installed, then replaced or invalidated by the VM at once: " + installed);
         }
         return installed.getAddress();
+    }
+
+    /**
+     * Reads the {@code Method*} constants (plan 7): a count, then (pc, entry) pairs; each
+     * becomes a data patch with this JVM's metaspace constant of the entry's method (JVMCI
+     * records it as a metadata relocation, so class redefinition and unloading see it).
+     */
+    static void readMethodConstants(Reader r, List<Site> sites) {
+        int patches = r.next();
+        for (int i = 0; i < patches; i++) {
+            int pc = r.next();
+            HotSpotResolvedJavaMethod method = r.methods[r.next()];
+            if (method == null) {
+                throw new IllegalArgumentException("a method constant names a type-only entry");
+            }
+            sites.add(new DataPatch(pc, new ConstantReference((VMConstant) method.getEncoding())));
+        }
     }
 
     static int markId(HotSpotJVMCIRuntime runtime, String name) {
