@@ -549,8 +549,9 @@ fn method_constants_in_place(agent: &Agent, known: &HashMap<String, usize>, nmet
             let id = ids.into_iter().find(|&m| agent.jvmti.method_name(m).ok().is_some_and(|(n, d)| n == p.method.name && d == p.method.descriptor))?;
             crate::shim::method::method_from_jmethod_id(mem, id as usize as u64).ok()
         });
-        // `movabs r, imm64`: the operand follows the REX prefix and the opcode.
-        let operand = mem.read_u64(code + u64::from(p.pc) + 2, "movabs operand").ok();
+        // `movabs r, imm64`: the operand follows the REX prefix and the opcode, at any
+        // alignment (`read_u64` wants 8-byte aligned addresses).
+        let operand = mem.read(code + u64::from(p.pc) + 2, 8, "movabs operand").ok().and_then(|b| Some(u64::from_le_bytes(b.try_into().ok()?)));
         match (here, operand) {
             (Some(h), Some(o)) if h == o => held += 1,
             _ => {
