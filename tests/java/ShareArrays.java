@@ -6,11 +6,8 @@
  *
  * Usage: java ShareArrays ROUNDS [PAUSE_MS]
  *
- * <p>After round 0 the program pauses for PAUSE_MS, the installer's window. With the WhiteBox
- * API on the boot class path (the storm's arguments) the pause instead ends as soon as
- * {@code dot} and {@code fill} have level-4 code, and PAUSE_MS is only its limit: on a loaded
- * machine a fixed pause can end before the install, and a C2 compile this JVM queued meanwhile
- * would then replace the installed code.
+ * <p>After round 0 the program pauses for the installer ({@link InstallWait}: until {@code dot}
+ * and {@code fill} have level-4 code when WhiteBox is on, else PAUSE_MS).
  */
 public class ShareArrays {
     static int sumSquares(int[] a) {
@@ -48,26 +45,6 @@ public class ShareArrays {
 
     static volatile Object sink;
 
-    static void pauseForInstalls(long pause) throws Exception {
-        Object whiteBox;
-        java.lang.reflect.Method level;
-        try {
-            Class<?> wb = Class.forName("sun.hotspot.WhiteBox");
-            whiteBox = wb.getMethod("getWhiteBox").invoke(null);
-            level = wb.getMethod("compilationLevel", java.lang.reflect.Executable.class);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            Thread.sleep(pause);
-            return;
-        }
-        java.lang.reflect.Method dot = ShareArrays.class.getDeclaredMethod("dot", long[].class, long[].class, int.class);
-        java.lang.reflect.Method fill = ShareArrays.class.getDeclaredMethod("fill", Box[].class, Object.class, int.class);
-        long deadline = System.nanoTime() + pause * 1_000_000L;
-        while (System.nanoTime() < deadline
-                && ((Integer) level.invoke(whiteBox, dot) != 4 || (Integer) level.invoke(whiteBox, fill) != 4)) {
-            Thread.sleep(10);
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
         long pause = args.length > 1 ? Long.parseLong(args[1]) : 0;
@@ -101,7 +78,7 @@ public class ShareArrays {
                 System.out.println("round " + r + " " + total);
             }
             if (r == 0) {
-                pauseForInstalls(pause);
+                InstallWait.pause(pause, ShareArrays.class, "dot", "fill");
             }
         }
         System.out.println("sum " + total);

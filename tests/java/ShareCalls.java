@@ -137,7 +137,7 @@ public class ShareCalls {
                 nested -= i;
             }
             if (i == 1) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareCalls.class, "run", "nest");
             }
             if (i % 10000 == 0) {
                 System.out.println("round " + i + " " + sum + " " + nested);

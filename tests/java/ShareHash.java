@@ -69,7 +69,7 @@ public class ShareHash {
             }
             sum += mix(xs);
             if (i == 1) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareHash.class, "mix");
             }
             if (i % 50000 == 0) {
                 System.out.println("round " + i + " " + sum);

@@ -57,7 +57,7 @@ public class ShareKlass {
         for (int i = 1; i < rounds; i++) {
             sum += make(i, args2[i & 3], h);
             if (i == 1) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareKlass.class, "make");
             }
             if (i % 50000 == 0) {
                 System.out.println("round " + i + " " + sum + " " + h.ints.length + " " + h.points.length);

@@ -171,7 +171,7 @@ public class ShareScalar {
         // Long's box cache initialised (kLongBox's code reads it), by one call that profiles nothing.
         long sum = Long.valueOf(5);
         sum += kFields(1, 0) + kArrays(1, 0) + kBoxes(1, 0) + kLongBox(1, 0) + kLock(1, 0) + kAcross(1);
-        Thread.sleep(pause);
+        InstallWait.pause(pause, ShareScalar.class, "kFields", "kArrays", "kLock", "kAcross", "kLongBox", "kBoxes");
         for (int i = 0; i < rounds; i++) {
             sum += kFields(i, 0);
             sum += kArrays(i, 0);

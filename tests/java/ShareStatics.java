@@ -35,7 +35,7 @@ public class ShareStatics {
         for (int i = 1; i < rounds; i++) {
             sum += bump(i, objects[i & 3]);
             if (i == 1) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareStatics.class, "bump");
             }
             if (i == rounds / 2) {
                 Config.scale = 7;

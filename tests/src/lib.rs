@@ -184,8 +184,13 @@ pub fn server_bin() -> PathBuf {
 
 /// The deoptimisation storm's report in a log — its `storm: R rounds, F frames deoptimised, G
 /// young GCs` line — and `F`; panics (failing the test) when the line is missing or malformed.
+/// The report may share its line with the agent's log: the storm prints it from a shutdown
+/// hook while the agent's threads may still write to stderr.
 pub fn storm_frames(log: &str) -> (&str, u64) {
-    let line = log.lines().find(|l| l.starts_with("storm: ")).unwrap_or_else(|| panic!("no storm line: {log}"));
+    let line = log
+        .lines()
+        .find_map(|l| l.find("storm: ").map(|at| &l[at..]).filter(|r| r.contains(" frames deoptimised")))
+        .unwrap_or_else(|| panic!("no storm line: {log}"));
     let frames = line.split_whitespace().nth(3).and_then(|w| w.parse().ok()).unwrap_or_else(|| panic!("{line}"));
     (line, frames)
 }

@@ -24,6 +24,8 @@ const ROUNDS: &str = "300000";
 const DONOR_ROUNDS: &str = "3000000";
 /// Time for the installer before the kernels get hot.
 const PAUSE_MS: &str = "1500";
+/// The limit of an installing run's pause when it waits for the installs (`InstallWait`).
+const WAIT_MS: &str = "60000";
 /// (kernel, whether C2 scalar-replaces objects in it and the flip deoptimises it).
 const KERNELS: [(&str, bool); 6] = [
     ("ShareScalar.kFields(II)J", true),
@@ -37,7 +39,9 @@ const KERNELS: [(&str, bool); 6] = [
 fn program(flags: &[&str], storm: bool, agent: Option<String>, rounds: &str, pause: &str) -> Output {
     let mut cmd = java_cmd();
     cmd.args(JVMCI).args(KEEP_KERNELS).args(flags).args(PRINT_COMPILATION);
-    if storm {
+    // WhiteBox for the storm, and for InstallWait in installing runs.
+    let installing = agent.as_deref().is_some_and(|a| a.starts_with("mode=install"));
+    if storm || installing {
         cmd.args(storm_args());
     }
     if let Some(a) = agent {
@@ -68,7 +72,9 @@ fn differential(case: &str, flags: &[&str], storm: bool) -> String {
         assert!(!replaced || count > 0, "{case}: C2 scalar-replaced nothing in {kernel}: {line}");
         eprintln!("scalar {case}: {kernel}: {count} scalar-replaced object descriptions");
     }
-    let receiver = program(flags, storm, Some(options("install")), ROUNDS, PAUSE_MS);
+    // Under the storm the wait keeps the plain pause as its limit: it may deoptimise the
+    // kernels while the program waits.
+    let receiver = program(flags, storm, Some(options("install")), ROUNDS, if storm { PAUSE_MS } else { WAIT_MS });
     let log = stderr(&receiver);
     assert_eq!(stdout(&receiver), want, "{case}: the run with installed code\n{log}");
     assert!(!log.contains("jvmci_error"), "{case}: {log}");

@@ -15,6 +15,10 @@ const PROGRAM: &str = "ShareLeaf";
 const ROUNDS: &str = "20000";
 /// Pause after the first call: time for the installer before the method gets hot.
 const PAUSE_MS: &str = "1500";
+/// The limit of an installing run's pause when it waits for the installs (`InstallWait`, with
+/// `storm_args()` for WhiteBox): on a loaded machine a fixed pause can end before the
+/// installs, and a C2 compile the receiver queued meanwhile then replaces the installed code.
+const WAIT_MS: &str = "60000";
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
 
 /// `-XX:+PrintCompilation`, written to stderr so that stdout holds only the program's lines
@@ -184,16 +188,14 @@ fn installed_array_code_keeps_the_heap_sound_under_serial_and_parallel_gc() {
         assert!(donor.status.success(), "{}", stderr(&donor));
         // fill's reference stores mark cards: the card table base is embedded, symbolised.
         assert!(stderr(&donor).contains("CardTableBase"), "{gc}: {}", stderr(&donor));
-        // The pause after round 0 lasts until dot and fill have level-4 code (WhiteBox), at
-        // most a minute: with every GC verified on a loaded machine, installs can outlast a
-        // fixed pause, and a C2 compile this JVM queued meanwhile then replaces them.
+        // The pause after round 0 lasts until dot and fill have level-4 code (InstallWait).
         let receiver = run(java_cmd()
             .args(JVMCI)
             .args(flags)
             .args(storm_args())
             .args(["-XX:+VerifyBeforeGC", "-XX:+VerifyAfterGC"])
             .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-            .args(["ShareArrays", ROUNDS, "60000"]));
+            .args(["ShareArrays", ROUNDS, WAIT_MS]));
         let log = stderr(&receiver);
         assert!(receiver.status.success(), "{gc}: {log}");
         assert_eq!(stdout(&receiver), stdout(&vanilla), "{gc}: {log}");
@@ -314,8 +316,9 @@ fn calls_and_exceptions_cross_installed_code_under_three_collectors() {
             .args(JVMCI)
             .args(CALLS_FLAGS)
             .args(&flags)
+            .args(storm_args())
             .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-            .args(["ShareCalls", rounds, PAUSE_MS]));
+            .args(["ShareCalls", rounds, WAIT_MS]));
         let log = stderr(&receiver);
         assert!(receiver.status.success(), "{name}: {log}");
         assert_eq!(program_lines(&receiver), expected, "{name}: {log}");
@@ -357,8 +360,9 @@ fn class_constants_are_resolved_in_the_receiver_under_serial_and_parallel_gc() {
                 .args(JVMCI)
                 .args(flags)
                 .args(verify)
+                .args(storm_args())
                 .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-                .args([program, "200000", PAUSE_MS]));
+                .args([program, "200000", WAIT_MS]));
             let log = stderr(&receiver);
             assert!(receiver.status.success(), "{gc}: {log}");
             assert_eq!(program_lines(&receiver), program_lines(&vanilla), "{gc}: {log}");

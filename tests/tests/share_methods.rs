@@ -10,7 +10,8 @@
 use jitfleet_tests::*;
 
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
-const PAUSE_MS: &str = "3000";
+/// The limit of the receiver's pause, which ends when `mix` is installed (`InstallWait`).
+const WAIT_MS: &str = "60000";
 const MIX: &str = "ShareHash.mix([Ljava/lang/Object;)I";
 
 #[test]
@@ -38,8 +39,9 @@ fn the_object_hashcode_guard_is_shared_with_this_jvms_method_and_dispatches_over
         .args(JVMCI)
         .args(flags)
         .args(["-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=1"])
+        .args(storm_args())
         .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-        .args(["ShareHash", "400000", PAUSE_MS]));
+        .args(["ShareHash", "400000", WAIT_MS]));
     let log = stderr(&receiver);
     assert!(receiver.status.success(), "{log}");
     // Identity hashes counted as 1 and overriding hashes (String, Integer, and Late, loaded
