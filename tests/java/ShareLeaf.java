@@ -28,7 +28,7 @@ public class ShareLeaf {
                 System.out.println("round " + r + " " + sum);
             }
             if (r == 0) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareLeaf.class, "mix");
             }
         }
         System.out.println("sum " + sum);

@@ -32,7 +32,7 @@ public class ShareLongs {
         for (int i = 1; i < rounds; i++) {
             sum += mix(i * 0x5DEECE66DL, sum) + tag(i).getAsLong();
             if (i == 1) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareLongs.class, "mix");
             }
             if (i % 50000 == 0) {
                 System.out.println("round " + i + " " + sum);

@@ -90,7 +90,7 @@ public class ShareObjects {
                 garbage.clear();
             }
             if (i == 1) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareObjects.class, "strings", "enums", "statics");
             }
             if (i % 50000 == 0) {
                 System.out.println("round " + i + " " + alpha + " " + beta + " " + gamma + " " + red + " " + weights + " " + sentinel + " " + table[0]);

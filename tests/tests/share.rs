@@ -52,13 +52,17 @@ fn capture(dir: &Path, extra: &[&str]) -> Output {
     o
 }
 
-fn install(dir: &Path, extra: &[&str]) -> Output {
-    let o = run(java_cmd()
-        .args(JVMCI)
-        .args(extra)
-        .args(PRINT_COMPILATION)
+/// An installing run; `expect_installed`: its pause waits for `mix` to be installed
+/// (`InstallWait`, at most [`WAIT_MS`]) instead of the fixed [`PAUSE_MS`].
+fn install(dir: &Path, extra: &[&str], expect_installed: bool) -> Output {
+    let mut cmd = java_cmd();
+    cmd.args(JVMCI).args(extra).args(PRINT_COMPILATION);
+    if expect_installed {
+        cmd.args(storm_args());
+    }
+    let o = run(cmd
         .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-        .args([PROGRAM, ROUNDS, PAUSE_MS]));
+        .args([PROGRAM, ROUNDS, if expect_installed { WAIT_MS } else { PAUSE_MS }]));
     assert!(o.status.success(), "install run failed: {}", stderr(&o));
     o
 }
@@ -87,7 +91,7 @@ fn a_leaf_method_captured_in_one_jvm_runs_installed_in_another() {
     let index = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
     assert!(index.lines().any(|l| l.contains("ShareLeaf.mix(I)I") && l.contains(".jfnm")), "{index}");
 
-    let receiver = install(&dir, &[]);
+    let receiver = install(&dir, &[], true);
     let log = stderr(&receiver);
     assert_eq!(program_lines(&receiver), expected, "{log}");
     assert!(log.contains("installed ShareLeaf.mix(I)I"), "{log}");
@@ -161,7 +165,7 @@ fn code_from_another_configuration_or_a_corrupt_file_is_not_installed() {
     std::fs::write(dir.join("corrupt.jfnm"), bytes).unwrap();
 
     // G1 here, Serial in the donor: another compat key, nothing may be installed.
-    let receiver = install(&dir, &["-XX:+UseG1GC"]);
+    let receiver = install(&dir, &["-XX:+UseG1GC"], false);
     let log = stderr(&receiver);
     assert_eq!(program_lines(&receiver), expected);
     assert!(log.contains(&format!("compat_mismatch={}", files.len())), "{log}");

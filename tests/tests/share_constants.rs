@@ -9,7 +9,8 @@
 use jitfleet_tests::*;
 
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
-const PAUSE_MS: &str = "1500";
+/// The limit of the receiver's pause, which ends when `mix` is installed (`InstallWait`).
+const WAIT_MS: &str = "60000";
 const MIX: &str = "ShareLongs.mix(JJ)J";
 
 #[test]
@@ -42,8 +43,9 @@ fn long_masks_and_division_magic_numbers_are_shared_as_data_and_hidden_classes_r
     let receiver = run(java_cmd()
         .args(JVMCI)
         .args(flags)
+        .args(storm_args())
         .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-        .args(["ShareLongs", "200000", PAUSE_MS]));
+        .args(["ShareLongs", "200000", WAIT_MS]));
     let log = stderr(&receiver);
     assert!(receiver.status.success(), "{log}");
     assert_eq!(stdout(&receiver), expected, "{log}");

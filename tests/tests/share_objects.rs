@@ -12,7 +12,9 @@ const PROGRAM: &str = "ShareObjects";
 const ROUNDS: &str = "200000";
 /// The donor runs longer: capture happens on a background thread, after C2 is done.
 const DONOR_ROUNDS: &str = "10000000";
-const PAUSE_MS: &str = "1500";
+/// The limit of the receiver's pause, which ends when the three methods are installed
+/// (`InstallWait`; every GC is verified, and a fixed pause can end before the installs).
+const WAIT_MS: &str = "60000";
 const JVMCI: [&str; 2] = ["-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI"];
 const METHODS: [&str; 3] = [
     "ShareObjects.strings(I)Ljava/lang/String;",
@@ -49,8 +51,9 @@ fn strings_enum_constants_and_static_finals_are_shared_by_identity() {
             .args(JVMCI)
             .args(flags)
             .args(verify)
+            .args(storm_args())
             .arg(agent_arg(&format!("mode=install,cache_dir={},log=info", dir.display())))
-            .args([PROGRAM, ROUNDS, PAUSE_MS]));
+            .args([PROGRAM, ROUNDS, WAIT_MS]));
         let log = stderr(&receiver);
         assert!(receiver.status.success(), "{gc}: {log}");
         assert_eq!(program_lines(&receiver), program_lines(&vanilla), "{gc}: {log}");
