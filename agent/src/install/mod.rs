@@ -106,7 +106,15 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
             return;
         }
     };
-    for path in entries.into_iter().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == crate::capture::store::EXTENSION)) {
+    let mut files: Vec<(std::path::PathBuf, std::time::SystemTime)> = entries
+        .into_iter()
+        .map(|e| (e.path(), e.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH)))
+        .filter(|(p, _)| p.extension().is_some_and(|x| x == crate::capture::store::EXTENSION))
+        .collect();
+    // Oldest first, so that of several versions of one method the newest is kept (below).
+    files.sort_by_key(|(_, modified)| *modified);
+    let mut newest: HashMap<(String, i32), Version> = HashMap::new();
+    for (path, modified) in files {
         let outcome = match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| decode_portable(&b).map_err(|e| e.to_string())) {
             Err(e) => {
                 tracing::warn!("skipping {}: {e}", path.display());
@@ -119,13 +127,33 @@ pub fn vm_init(agent: &'static Agent, jni: Jni) {
                     "denied"
                 }
                 Some(root) => {
-                    waiting.entry(root.class.name.clone()).or_default().push(nm);
-                    "found"
+                    let key = (root.to_string(), nm.entry_bci);
+                    let class = root.class.name.clone();
+                    match keep_newest(&mut newest, key, (modified, nm.compile_id)) {
+                        Keep::Older => "older_version",
+                        Keep::First => {
+                            waiting.entry(class).or_default().push(nm);
+                            "found"
+                        }
+                        Keep::Replaces => {
+                            // The version kept so far goes; it was counted `found`, so the
+                            // count of distinct methods stays and it counts as older.
+                            let queue = waiting.entry(class).or_default();
+                            let key = (nm.root().map(|r| r.to_string()), nm.entry_bci);
+                            queue.retain(|q| (q.root().map(|r| r.to_string()), q.entry_bci) != key);
+                            queue.push(nm);
+                            "older_version"
+                        }
+                    }
                 }
                 None => "unreadable",
             },
         };
         *outcomes.entry(outcome.to_string()).or_insert(0u64) += 1;
+    }
+    // `found` counts the kept versions only.
+    if let Some(older) = outcomes.get("older_version").copied() {
+        tracing::info!("install: {older} older versions of methods the cache has newer code for are not installed");
     }
     match &dir {
         Some(dir) => tracing::info!("install: {:?} in {}", outcomes, dir.display()),
@@ -562,6 +590,40 @@ fn method_constants_in_place(agent: &Agent, known: &HashMap<String, usize>, nmet
     format!("{held} of {} method constants hold this JVM's Method*", nm.method_patches.len())
 }
 
+/// When a cache file was written, then the donor's compile id: orders the versions of one
+/// method, later being newer (files of one donor are written in compile order; a cache trained
+/// by several runs has the later run's files written later).
+type Version = (std::time::SystemTime, u32);
+
+/// What [`keep_newest`] decided for a version of a method.
+#[derive(Debug, PartialEq, Eq)]
+enum Keep {
+    /// The first version of the method seen.
+    First,
+    /// Newer than the version kept so far, which it replaces.
+    Replaces,
+    /// Not newer than the version kept.
+    Older,
+}
+
+/// Of several versions of one method (and entry bci) in a cache, only the newest is installed:
+/// installing all of them, in directory order, left whichever came last as the method's code —
+/// often an early compile the donor itself had replaced (made not entrant by a trap, or
+/// compiled from a younger profile).
+fn keep_newest(newest: &mut HashMap<(String, i32), Version>, key: (String, i32), version: Version) -> Keep {
+    match newest.get(&key) {
+        Some(&kept) if kept >= version => Keep::Older,
+        Some(_) => {
+            newest.insert(key, version);
+            Keep::Replaces
+        }
+        None => {
+            newest.insert(key, version);
+            Keep::First
+        }
+    }
+}
+
 /// `Method::_code` of a method, read through the shim.
 fn current_code(agent: &Agent, method: jmethodID) -> Option<u64> {
     let shim = agent.shim.as_ref()?;
@@ -572,7 +634,7 @@ fn current_code(agent: &Agent, method: jmethodID) -> Option<u64> {
 
 /// Outcome counters that are not refusals of a method found in the cache (file-level
 /// outcomes, successes and methods still waiting for their classes).
-const NOT_REFUSALS: [&str; 7] = ["found", "installed", "installed_osr", "superseded", "compat_mismatch", "unreadable", "class_not_ready"];
+const NOT_REFUSALS: [&str; 8] = ["found", "installed", "installed_osr", "superseded", "compat_mismatch", "unreadable", "class_not_ready", "older_version"];
 
 /// `install_ms_total=.. install_us_median=.. install_us_p99=..` of the installed methods.
 fn install_times(mut micros: Vec<u64>) -> String {
@@ -634,6 +696,23 @@ pub fn vm_death() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_newest_version_of_a_method_is_kept() {
+        let t = |secs: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        let mut newest = HashMap::new();
+        let mix = || ("ShareLeaf.mix(I)I".to_string(), -1);
+        assert_eq!(keep_newest(&mut newest, mix(), (t(10), 50)), Keep::First);
+        // Written later: newer, whatever its compile id (another donor run).
+        assert_eq!(keep_newest(&mut newest, mix(), (t(20), 7)), Keep::Replaces);
+        assert_eq!(keep_newest(&mut newest, mix(), (t(15), 90)), Keep::Older);
+        // Same time: the later compile of the donor.
+        assert_eq!(keep_newest(&mut newest, mix(), (t(20), 8)), Keep::Replaces);
+        assert_eq!(keep_newest(&mut newest, mix(), (t(20), 8)), Keep::Older);
+        // An OSR version is another method's code.
+        assert_eq!(keep_newest(&mut newest, ("ShareLeaf.mix(I)I".to_string(), 4), (t(1), 1)), Keep::First);
+        assert_eq!(newest[&mix()], (t(20), 8));
+    }
 
     #[test]
     fn install_times_summarise_median_and_p99() {
