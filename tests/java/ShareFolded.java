@@ -26,7 +26,7 @@ public class ShareFolded {
                 System.out.println("round " + r + " " + sum);
             }
             if (r == 0) {
-                Thread.sleep(pause);
+                InstallWait.pause(pause, ShareFolded.class, "mix");
             }
         }
         System.out.println("sum " + sum);

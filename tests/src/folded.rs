@@ -1,7 +1,7 @@
 //! `ShareFolded` (a static final from a system property, folded by C2) run with or without the
 //! agent: shared by the soundness and operations tests.
 
-use crate::{agent_arg, java_cmd, run, stderr};
+use crate::{agent_arg, java_cmd, run, stderr, storm_args};
 use std::path::Path;
 use std::process::Output;
 
@@ -18,6 +18,16 @@ pub fn run_folded(factor: u32, agent: Option<String>, pause: &str) -> Output {
         cmd.arg(agent_arg(&a));
     }
     let o = run(cmd.args(["ShareFolded", ROUNDS, pause]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    o
+}
+
+/// An installing run that must install `ShareFolded.mix`: its pause ends when `mix` has
+/// level-4 code (`InstallWait`, WhiteBox on), at most a minute.
+pub fn run_folded_installing(factor: u32, agent: String) -> Output {
+    let mut cmd = java_cmd();
+    cmd.args(JVMCI).arg(format!("-Djf.folded={factor}")).args(storm_args()).arg(agent_arg(&agent));
+    let o = run(cmd.args(["ShareFolded", ROUNDS, "60000"]));
     assert!(o.status.success(), "{}", stderr(&o));
     o
 }

@@ -113,7 +113,7 @@ fn two_auto_runs_train_the_cache_then_use_it() {
     assert!(log.contains("install summary:") && !log.contains("installed ShareFolded.mix(I)I (donor"), "{log}");
     let files = jfnm_files(&dir);
 
-    let second = run_folded(31, Some(opts), PAUSE_MS);
+    let second = run_folded_installing(31, opts);
     let log = stderr(&second);
     assert_eq!(stdout(&second), expected, "{log}");
     assert!(log.contains("installed ShareFolded.mix(I)I (donor"), "{log}");

@@ -41,7 +41,7 @@ fn code_with_a_folded_static_final_is_installed_where_the_value_is_the_same() {
     let dir = scratch("sound-folded-same");
     capture_folded(&dir, 31);
     let expected = stdout(&run_folded(31, None, "0"));
-    let receiver = install_folded(&dir, 31);
+    let receiver = run_folded_installing(31, format!("mode=install,cache_dir={},log=info", dir.display()));
     let log = stderr(&receiver);
     assert_eq!(stdout(&receiver), expected, "{log}");
     assert!(log.contains("installed ShareFolded.mix(I)I (donor"), "{log}");
